@@ -1,0 +1,81 @@
+package io.chargeline.core;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provisioning and revocation of chargers, and the rule the gateway applies at CONNECT: a charger may
+ * connect only with the latest certificate issued to it, and not after it was revoked.
+ */
+public final class DeviceService {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceService.class);
+
+    private final DeviceRegistry registry;
+    private final CertificateIssuer issuer;
+    private final Clock clock;
+    private volatile DeviceSessions sessions = DeviceSessions.NONE;
+
+    public DeviceService(DeviceRegistry registry, CertificateIssuer issuer, Clock clock) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Set once the gateway is up; before that there are no sessions to drop. */
+    public void attachSessions(DeviceSessions sessions) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+    }
+
+    /**
+     * Issues a certificate for a new charger, or a fresh one for a charger that was revoked.
+     *
+     * @param csrPem a CSR whose key is certified, or {@code null} to have a key pair generated
+     */
+    public synchronized IssuedCertificate provision(String chargerId, String csrPem) {
+        ChargerIds.require(chargerId);
+        Optional<Device> existing = registry.find(chargerId);
+        if (existing.isPresent() && !existing.get().isRevoked()) {
+            throw new ConflictException("charger " + chargerId + " is already provisioned; revoke it first");
+        }
+        IssuedCertificate cert = csrPem == null ? issuer.issue(chargerId) : issuer.issueForCsr(chargerId, csrPem);
+        registry.put(new Device(chargerId, cert.serial(), clock.instant(), cert.notAfter(), null));
+        LOG.info("{} provisioned (certificate serial {})", chargerId, cert.serial());
+        return cert;
+    }
+
+    /** Revokes the charger's certificate and drops its live connection. */
+    public synchronized Device revoke(String chargerId) {
+        ChargerIds.require(chargerId);
+        Device device = registry.find(chargerId)
+                .orElseThrow(() -> new NotFoundException("charger " + chargerId + " is not provisioned"));
+        if (!device.isRevoked()) {
+            device = device.revoked(clock.instant());
+            registry.put(device);
+            LOG.info("{} revoked (certificate serial {})", chargerId, device.certificateSerial());
+        }
+        sessions.disconnect(chargerId);
+        return device;
+    }
+
+    public Optional<Device> find(String chargerId) {
+        return registry.find(chargerId);
+    }
+
+    public Page<Device> list(String afterChargerId, int limit) {
+        return registry.list(afterChargerId, limit);
+    }
+
+    /** The CONNECT rule: is this certificate the charger's current, unrevoked one? */
+    public boolean mayConnect(String chargerId, String certificateSerial) {
+        return registry.find(chargerId)
+                .map(d -> !d.isRevoked() && d.certificateSerial().equals(certificateSerial))
+                .orElse(false);
+    }
+
+    public String caCertificatePem() {
+        return issuer.caCertificatePem();
+    }
+}

@@ -1,0 +1,32 @@
+package io.chargeline.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable home of telemetry and of refused messages. Implementations are thread-safe for reads; {@link
+ * #commit} is called from one writer thread.
+ */
+public interface TelemetryStore extends AutoCloseable {
+
+    /**
+     * Writes records (replacing any with the same charger and timestamp) and dead letters atomically.
+     * Returns only once the write is durable; throws {@link StorageException} otherwise.
+     */
+    void commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters);
+
+    /** The record with the greatest timestamp for this charger. */
+    Optional<TelemetryRecord> latest(String chargerId);
+
+    Page<TelemetryRecord> history(HistoryQuery query);
+
+    /** The newest dead letters first. */
+    List<DeadLetter> recentDeadLetters(int limit);
+
+    /** Drops whatever the retention policy says has expired at {@code now}; returns how many buckets went. */
+    int expire(Instant now);
+
+    @Override
+    void close();
+}

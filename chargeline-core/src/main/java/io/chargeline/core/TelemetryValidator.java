@@ -1,0 +1,128 @@
+package io.chargeline.core;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+/**
+ * Applies the wire contract to one message published on {@code telemetry/{chargerId}}. Checks run in the
+ * reference system's order, so the first failing rule names the reason.
+ */
+public final class TelemetryValidator {
+    /** AWS IoT Core's payload limit, which devices in the field are already built for. */
+    public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+
+    /** Clock skew a device may have before its timestamps count as "in the future". */
+    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
+    public static final String TOPIC_PREFIX = "telemetry/";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private final Clock clock;
+
+    public TelemetryValidator(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * @param topic the topic the message arrived on
+     * @param identity the authenticated charger id (certificate CN), or {@code null} when not known
+     * @param payload the raw payload
+     * @param receivedAt when the gateway received it
+     */
+    public ValidationOutcome validate(String topic, String identity, byte[] payload, Instant receivedAt) {
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            return reject(RejectReason.PayloadTooLarge,
+                    "payload is " + payload.length + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
+        }
+        String topicId = chargerIdOfTopic(topic);
+        if (topicId == null) {
+            return reject(RejectReason.InvalidTopic, "topic must be telemetry/{chargerId}");
+        }
+        JsonNode message;
+        try {
+            message = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return reject(RejectReason.MalformedJson, "payload is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return reject(RejectReason.MalformedJson, "payload could not be read as JSON");
+        }
+        if (message == null || !message.isObject()) {
+            return reject(RejectReason.MalformedJson, "payload must be a JSON object");
+        }
+        JsonNode chargerIdNode = message.get("chargerId");
+        if (chargerIdNode == null || chargerIdNode.isNull()) {
+            return reject(RejectReason.MissingChargerId, "chargerId is required");
+        }
+        if (!chargerIdNode.isTextual() || !ChargerIds.isValid(chargerIdNode.textValue())) {
+            return reject(RejectReason.InvalidChargerIdFormat, "chargerId must match ^[A-Za-z0-9_-]{1,128}$");
+        }
+        String chargerId = chargerIdNode.textValue();
+        JsonNode timestampNode = message.get("timestamp");
+        if (timestampNode == null || timestampNode.isNull()) {
+            return reject(RejectReason.MissingTimestamp, "timestamp is required");
+        }
+        Instant timestamp = parseTimestamp(timestampNode);
+        if (timestamp == null) {
+            return reject(RejectReason.InvalidTimestampFormat,
+                    "timestamp must be ISO-8601 with a zone, e.g. 2026-02-10T19:58:24.656Z");
+        }
+        if (timestamp.isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
+            return reject(RejectReason.FutureTimestamp, "timestamp is more than 5 minutes in the future");
+        }
+        JsonNode data = message.get("data");
+        if (data != null && !data.isNull() && !data.isObject()) {
+            return reject(RejectReason.InvalidData, "data must be a JSON object when present");
+        }
+        if (!chargerId.equals(topicId)) {
+            return reject(RejectReason.ChargerIdMismatch, "chargerId in the payload differs from the topic's");
+        }
+        if (identity != null && !chargerId.equals(identity)) {
+            return reject(RejectReason.ChargerIdMismatch, "chargerId differs from the certificate identity");
+        }
+        String dataJson = data == null || data.isNull() ? null : data.toString();
+        return new ValidationOutcome.Accepted(new TelemetryRecord(chargerId, timestamp, dataJson, receivedAt, null));
+    }
+
+    /** The charger id in {@code telemetry/{id}}, or {@code null} if the topic has another shape. */
+    public static String chargerIdOfTopic(String topic) {
+        if (topic == null || !topic.startsWith(TOPIC_PREFIX)) {
+            return null;
+        }
+        String id = topic.substring(TOPIC_PREFIX.length());
+        return ChargerIds.isValid(id) ? id : null;
+    }
+
+    private static Instant parseTimestamp(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static ValidationOutcome reject(RejectReason reason, String detail) {
+        return new ValidationOutcome.Rejected(reason, detail);
+    }
+}
