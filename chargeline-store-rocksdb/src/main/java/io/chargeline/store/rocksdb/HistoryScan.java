@@ -1,0 +1,96 @@
+package io.chargeline.store.rocksdb;
+
+import io.chargeline.core.HistoryQuery;
+import io.chargeline.core.Page;
+import io.chargeline.core.TelemetryRecord;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+
+/** One page of a charger's history, walking the day buckets the range covers in the asked order. */
+final class HistoryScan {
+    private final RocksDB db;
+    private final NavigableMap<LocalDate, ColumnFamilyHandle> buckets;
+    private final HistoryQuery q;
+    private final List<TelemetryRecord> out = new ArrayList<>();
+
+    HistoryScan(RocksDB db, NavigableMap<LocalDate, ColumnFamilyHandle> buckets, HistoryQuery q) {
+        this.db = db;
+        this.buckets = buckets;
+        this.q = q;
+    }
+
+    Page<TelemetryRecord> run() {
+        Instant from = q.from();
+        Instant to = q.to();
+        Instant after = q.after();
+        if (after != null && !q.descending()) {
+            from = max(from, after.plusNanos(1));
+        } else if (after != null) {
+            to = min(to, after);
+        }
+        if (!from.isBefore(to)) {
+            return new Page<>(List.of(), null);
+        }
+        NavigableMap<LocalDate, ColumnFamilyHandle> days =
+                buckets.subMap(TimeBuckets.dayOf(from), true, TimeBuckets.dayOf(to.minusNanos(1)), true);
+        if (q.descending()) {
+            days = days.descendingMap();
+        }
+        // read one more than the limit to know whether another page follows
+        for (ColumnFamilyHandle bucket : days.values()) {
+            if (!scan(bucket, from, to)) {
+                break;
+            }
+        }
+        String next = null;
+        if (out.size() > q.limit()) {
+            out.remove(out.size() - 1);
+            next = HistoryQuery.cursorAfter(out.get(out.size() - 1).timestamp());
+        }
+        return new Page<>(out, next);
+    }
+
+    /** Returns false once enough rows were read. */
+    private boolean scan(ColumnFamilyHandle bucket, Instant from, Instant to) {
+        byte[] lower = TelemetryKeys.key(q.chargerId(), from);
+        byte[] upper = TelemetryKeys.key(q.chargerId(), to);
+        try (Slice lo = new Slice(lower);
+                Slice hi = new Slice(upper);
+                ReadOptions options = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi);
+                RocksIterator it = db.newIterator(bucket, options)) {
+            if (q.descending()) {
+                it.seekToLast();
+            } else {
+                it.seekToFirst();
+            }
+            while (it.isValid()) {
+                out.add(RecordCodec.decode(it.key(), it.value()));
+                if (out.size() > q.limit()) {
+                    return false;
+                }
+                if (q.descending()) {
+                    it.prev();
+                } else {
+                    it.next();
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

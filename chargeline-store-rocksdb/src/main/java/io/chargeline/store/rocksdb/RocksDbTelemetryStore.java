@@ -1,0 +1,239 @@
+package io.chargeline.store.rocksdb;
+
+import io.chargeline.core.DeadLetter;
+import io.chargeline.core.HistoryQuery;
+import io.chargeline.core.Page;
+import io.chargeline.core.StorageException;
+import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.TelemetryStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Telemetry rows in day buckets (see {@link TimeBuckets}), the newest timestamp per charger in {@code
+ * latest}, and a bounded dead-letter log. Each {@link #commit} is one atomic {@link WriteBatch} written with
+ * a synced WAL, so it is durable when it returns.
+ *
+ * <p>Retention: a bucket is dropped once both its day and the last write into it are older than the
+ * retention period, so a late-arriving record (old timestamp, received now) still lives a full period.
+ */
+final class RocksDbTelemetryStore implements TelemetryStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksDbTelemetryStore.class);
+    private static final String LAST_WRITE = "bucket-last-write/";
+
+    private final RocksDB db;
+    private final TimeBuckets buckets;
+    private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle latest;
+    private final ColumnFamilyHandle deadLetters;
+    private final WriteOptions syncWrites;
+    private final Duration retention;
+    private final int maxDeadLetters;
+    private final AtomicLong deadLetterSequence;
+    private long deadLetterCount;
+
+    RocksDbTelemetryStore(RocksDB db, TimeBuckets buckets, ColumnFamilyHandle meta, ColumnFamilyHandle latest,
+            ColumnFamilyHandle deadLetters, WriteOptions syncWrites, Duration retention, int maxDeadLetters) {
+        this.db = db;
+        this.buckets = buckets;
+        this.meta = meta;
+        this.latest = latest;
+        this.deadLetters = deadLetters;
+        this.syncWrites = syncWrites;
+        this.retention = retention;
+        this.maxDeadLetters = maxDeadLetters;
+        long[] countAndLast = scanDeadLetters();
+        this.deadLetterCount = countAndLast[0];
+        this.deadLetterSequence = new AtomicLong(countAndLast[1]);
+    }
+
+    @Override
+    public void commit(List<TelemetryRecord> records, List<DeadLetter> letters) {
+        if (records.isEmpty() && letters.isEmpty()) {
+            return;
+        }
+        buckets.sharedLock().lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            Map<LocalDate, ColumnFamilyHandle> touched = new HashMap<>();
+            Map<String, Instant> newest = new HashMap<>();
+            for (TelemetryRecord r : records) {
+                LocalDate day = TimeBuckets.dayOf(r.timestamp());
+                ColumnFamilyHandle bucket = touched.get(day);
+                if (bucket == null) {
+                    bucket = buckets.forWrite(day);
+                    touched.put(day, bucket);
+                }
+                batch.put(bucket, TelemetryKeys.key(r.chargerId(), r.timestamp()), RecordCodec.encode(r));
+                newest.merge(r.chargerId(), r.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            putLatest(batch, newest);
+            long now = System.currentTimeMillis();
+            for (LocalDate day : touched.keySet()) {
+                batch.put(meta, lastWriteKey(day), ByteBuffer.allocate(8).putLong(now).array());
+            }
+            for (DeadLetter letter : letters) {
+                batch.put(deadLetters, DeadLetterCodec.key(letter, deadLetterSequence.incrementAndGet()),
+                        DeadLetterCodec.encode(letter));
+            }
+            db.write(syncWrites, batch);
+            deadLetterCount += letters.size();
+        } catch (RocksDBException e) {
+            throw new StorageException("RocksDB write failed: " + e.getMessage(), e);
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+        if (deadLetterCount > maxDeadLetters) {
+            trimDeadLetters();
+        }
+    }
+
+    private void putLatest(WriteBatch batch, Map<String, Instant> newest) throws RocksDBException {
+        if (newest.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(newest.keySet());
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            keys.add(id.getBytes(StandardCharsets.US_ASCII));
+        }
+        List<byte[]> current = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), latest), keys);
+        for (int i = 0; i < ids.size(); i++) {
+            Instant candidate = newest.get(ids.get(i));
+            byte[] stored = current.get(i);
+            if (stored == null || !RecordCodec.getInstant(ByteBuffer.wrap(stored)).isAfter(candidate)) {
+                ByteBuffer value = ByteBuffer.allocate(12);
+                RecordCodec.putInstant(value, candidate);
+                batch.put(latest, keys.get(i), value.array());
+            }
+        }
+    }
+
+    @Override
+    public Optional<TelemetryRecord> latest(String chargerId) {
+        buckets.sharedLock().lock();
+        try {
+            byte[] stored = db.get(latest, chargerId.getBytes(StandardCharsets.US_ASCII));
+            if (stored == null) {
+                return Optional.empty();
+            }
+            Instant ts = RecordCodec.getInstant(ByteBuffer.wrap(stored));
+            ColumnFamilyHandle bucket = buckets.all().get(TimeBuckets.dayOf(ts));
+            if (bucket == null) {
+                return Optional.empty();
+            }
+            byte[] key = TelemetryKeys.key(chargerId, ts);
+            byte[] value = db.get(bucket, key);
+            return value == null ? Optional.empty() : Optional.of(RecordCodec.decode(key, value));
+        } catch (RocksDBException e) {
+            throw new StorageException("RocksDB read failed: " + e.getMessage(), e);
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+    }
+
+    @Override
+    public Page<TelemetryRecord> history(HistoryQuery q) {
+        buckets.sharedLock().lock();
+        try {
+            return new HistoryScan(db, buckets.all(), q).run();
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+    }
+
+    @Override
+    public List<DeadLetter> recentDeadLetters(int limit) {
+        List<DeadLetter> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(deadLetters)) {
+            for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
+                out.add(DeadLetterCodec.decode(it.value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int expire(Instant now) {
+        Instant cutoff = now.minus(retention);
+        try {
+            List<LocalDate> dropped = buckets.dropWhere(day -> isExpired(day, cutoff));
+            for (LocalDate day : dropped) {
+                db.delete(meta, lastWriteKey(day));
+                LOG.info("retention: dropped telemetry bucket {} (older than {})", day, retention);
+            }
+            return dropped.size();
+        } catch (RocksDBException e) {
+            throw new StorageException("RocksDB retention failed: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isExpired(LocalDate day, Instant cutoff) {
+        Instant dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        if (dayEnd.isAfter(cutoff)) {
+            return false;
+        }
+        try {
+            byte[] lastWrite = db.get(meta, lastWriteKey(day));
+            return lastWrite == null || !Instant.ofEpochMilli(ByteBuffer.wrap(lastWrite).getLong()).isAfter(cutoff);
+        } catch (RocksDBException e) {
+            throw new StorageException("RocksDB read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the oldest dead letters beyond the bound (newest kept). */
+    private void trimDeadLetters() {
+        long excess = deadLetterCount - maxDeadLetters;
+        try (RocksIterator it = db.newIterator(deadLetters)) {
+            it.seekToFirst();
+            byte[] first = it.isValid() ? it.key() : null;
+            for (long i = 0; i < excess && it.isValid(); i++) {
+                it.next();
+            }
+            if (first != null && it.isValid()) {
+                db.deleteRange(deadLetters, syncWrites, first, it.key());
+                deadLetterCount = maxDeadLetters;
+            }
+        } catch (RocksDBException e) {
+            LOG.warn("dead letters: trimming to {} failed; will retry on the next commit", maxDeadLetters, e);
+        }
+    }
+
+    private long[] scanDeadLetters() {
+        long count = 0;
+        long lastSequence = 0;
+        try (RocksIterator it = db.newIterator(deadLetters)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                count++;
+                lastSequence = Math.max(lastSequence, DeadLetterCodec.sequence(it.key()));
+            }
+        }
+        return new long[] {count, lastSequence};
+    }
+
+    private static byte[] lastWriteKey(LocalDate day) {
+        return (LAST_WRITE + day).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() {
+        // The owning RocksDbStorage closes the database and handles.
+    }
+}
