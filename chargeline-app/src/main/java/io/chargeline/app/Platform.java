@@ -1,0 +1,153 @@
+package io.chargeline.app;
+
+import io.chargeline.broker.hivemq.GatewaySettings;
+import io.chargeline.broker.hivemq.HiveMqGateway;
+import io.chargeline.core.DeviceService;
+import io.chargeline.core.IngestPipeline;
+import io.chargeline.core.PipelineSettings;
+import io.chargeline.core.RetentionSweeper;
+import io.chargeline.http.ApiKeys;
+import io.chargeline.http.ComponentHealth;
+import io.chargeline.http.HttpApi;
+import io.chargeline.http.HttpSettings;
+import io.chargeline.metrics.PrometheusMetrics;
+import io.chargeline.pki.CertificateAuthority;
+import io.chargeline.pki.TlsFiles;
+import io.chargeline.store.rocksdb.RocksDbStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Chargeline: store, ingest pipeline, device gateway and HTTP API, wired by hand. {@link #close}
+ * stops in the safe order: no new connections, then drain and commit what was accepted, then close the store.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+    private static final int MAX_DEAD_LETTERS = 100_000;
+
+    private final Deque<AutoCloseable> shutdownOrder = new ArrayDeque<>();
+    private final PlatformConfig config;
+    private final AdminKey.Loaded adminKey;
+    private HiveMqGateway gateway;
+    private HttpApi http;
+
+    private Platform(PlatformConfig config, AdminKey.Loaded adminKey) {
+        this.config = config;
+        this.adminKey = adminKey;
+    }
+
+    public static Platform start(PlatformConfig config) {
+        Path dataDir = prepareDataDir(config.dataDir());
+        Platform platform = new Platform(config, AdminKey.load(dataDir, config.adminApiKey()));
+        try {
+            platform.startComponents(dataDir);
+            return platform;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void startComponents(Path dataDir) {
+        Clock clock = Clock.systemUTC();
+        LOG.info("starting Chargeline: {}", config);
+        Path tlsDir = dataDir.resolve("tls");
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(tlsDir, clock);
+        TlsFiles tls = TlsFiles.prepare(tlsDir, ca, config.hostnames(), clock);
+        PrometheusMetrics metrics = new PrometheusMetrics();
+
+        RocksDbStorage storage = RocksDbStorage.open(dataDir.resolve("store"), config.retention(), MAX_DEAD_LETTERS);
+        shutdownOrder.push(storage);
+        RetentionSweeper sweeper = new RetentionSweeper(storage.telemetry(), clock, Duration.ofHours(1));
+        shutdownOrder.push(sweeper);
+        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS);
+        shutdownOrder.push(pipeline);
+        DeviceService devices = new DeviceService(storage.devices(), ca, clock);
+
+        GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
+                config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);
+        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, metrics, clock);
+        shutdownOrder.push(gateway);
+        devices.attachSessions(gateway);
+        metrics.gauge("chargeline_connected_devices", "chargers connected now", gateway::connectedDevices);
+        metrics.gauge("chargeline_ingest_queue_depth", "messages waiting for a commit", pipeline::queued);
+
+        Map<String, Supplier<ComponentHealth>> health = new LinkedHashMap<>();
+        health.put("store", () -> ComponentHealth.of(pipeline.isHealthy(), Map.of("engine", "rocksdb")));
+        health.put("pipeline", () -> pipelineHealth(pipeline));
+        health.put("gateway", () -> ComponentHealth.of(true, Map.of("connectedDevices", gateway.connectedDevices())));
+        http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
+                new HttpApi.Services(storage.telemetry(), devices, new ApiKeys(adminKey.key()), health,
+                        metrics::scrape, metrics, clock));
+        shutdownOrder.push(http);
+    }
+
+    private static ComponentHealth pipelineHealth(IngestPipeline pipeline) {
+        int queued = pipeline.queued();
+        Map<String, Object> details = Map.of("queued", queued, "capacity", pipeline.capacity());
+        if (!pipeline.isHealthy()) {
+            return new ComponentHealth(ComponentHealth.Status.down, details);
+        }
+        boolean nearlyFull = queued > pipeline.capacity() * 0.8;
+        return new ComponentHealth(nearlyFull ? ComponentHealth.Status.degraded : ComponentHealth.Status.up, details);
+    }
+
+    private static Path prepareDataDir(Path dataDir) {
+        try {
+            if (!Files.exists(dataDir)) {
+                Files.createDirectories(dataDir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            return dataDir.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir
+                    + "; choose a writable one with --data-dir", e);
+        }
+    }
+
+    public int mqttPort() {
+        return gateway.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public String adminApiKey() {
+        return adminKey.key();
+    }
+
+    /** True when this start generated the admin key (it is then printed once). */
+    public boolean adminKeyCreated() {
+        return adminKey.created();
+    }
+
+    public Path caCertificate() {
+        return config.dataDir().resolve("tls").resolve("ca.crt");
+    }
+
+    /** Stops accepting, commits what was accepted, closes the store. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        while (!shutdownOrder.isEmpty()) {
+            AutoCloseable next = shutdownOrder.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("shutdown: closing {} failed", next.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.chargeline.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Effective configuration of {@code chargeline start}, validated when built.
+ *
+ * @param adminApiKey the admin key from the environment, or null to use (or create) the one in the data dir
+ */
+public record PlatformConfig(
+        Path dataDir,
+        String bindAddress,
+        int mqttPort,
+        int httpPort,
+        List<String> hostnames,
+        Duration retention,
+        String adminApiKey) {
+
+    public PlatformConfig {
+        Objects.requireNonNull(dataDir, "data-dir");
+        Objects.requireNonNull(bindAddress, "bind");
+        hostnames = List.copyOf(hostnames);
+        checkPort("--mqtt-port", mqttPort);
+        checkPort("--http-port", httpPort);
+        if (retention == null || retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("--retention must be a positive ISO-8601 duration such as P90D");
+        }
+        if (retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("--retention must be at least P1D: telemetry is dropped by whole days");
+        }
+        if (adminApiKey != null && adminApiKey.length() < 16) {
+            throw new IllegalArgumentException("CHARGELINE_ADMIN_API_KEY must be at least 16 characters");
+        }
+    }
+
+    private static void checkPort(String flag, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(flag + " must be between 0 and 65535 (0 picks a free port), was " + port);
+        }
+    }
+
+    /** For the start-up log: everything but the secret. */
+    @Override
+    public String toString() {
+        return "data-dir=" + dataDir.toAbsolutePath() + " bind=" + bindAddress + " mqtt-port=" + mqttPort
+                + " http-port=" + httpPort + " hostnames=" + hostnames + " retention=" + retention
+                + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)");
+    }
+}

@@ -1,0 +1,97 @@
+package io.chargeline.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code chargeline start}: runs the platform until SIGTERM/SIGINT. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Run the platform: mTLS MQTT gateway, store and HTTP API. Every flag has a CHARGELINE_* variable.")
+final class StartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = "${env:CHARGELINE_DATA_DIR:-./data}",
+            description = "Data directory (keys, store, broker state). Default: ${DEFAULT-VALUE}")
+    Path dataDir;
+
+    @Option(names = "--bind", defaultValue = "${env:CHARGELINE_BIND:-127.0.0.1}",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    String bind;
+
+    @Option(names = "--mqtt-port", defaultValue = "${env:CHARGELINE_MQTT_PORT:-8883}",
+            description = "MQTT over mutual TLS. Default: ${DEFAULT-VALUE}")
+    int mqttPort;
+
+    @Option(names = "--http-port", defaultValue = "${env:CHARGELINE_HTTP_PORT:-8080}",
+            description = "HTTP API. Default: ${DEFAULT-VALUE}")
+    int httpPort;
+
+    @Option(names = "--hostname", split = ",", defaultValue = "${env:CHARGELINE_HOSTNAME:-}",
+            description = "Extra DNS names or IPs for the server certificate (repeatable or comma-separated)")
+    List<String> hostnames;
+
+    @Option(names = "--retention", defaultValue = "${env:CHARGELINE_RETENTION:-P90D}",
+            description = "How long telemetry is kept (ISO-8601 duration). Default: ${DEFAULT-VALUE}")
+    String retention;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        PrintWriter out = spec.commandLine().getOut();
+        PlatformConfig config = new PlatformConfig(dataDir, bind, mqttPort, httpPort,
+                hostnames.stream().filter(h -> !h.isBlank()).toList(), parseRetention(), System.getenv("CHARGELINE_ADMIN_API_KEY"));
+        Platform platform = Platform.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            platform.close();
+            stopped.countDown();
+        }, "chargeline-shutdown"));
+        printWelcome(out, config, platform);
+        stopped.await();
+        return 0;
+    }
+
+    private Duration parseRetention() {
+        try {
+            return Duration.parse(retention);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--retention must be an ISO-8601 duration such as P90D or PT36H, was "
+                    + retention);
+        }
+    }
+
+    private static void printWelcome(PrintWriter out, PlatformConfig config, Platform platform) {
+        String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
+        out.printf("%nChargeline is running.%n");
+        out.printf("  MQTT (mutual TLS)  mqtts://%s:%d   CA certificate: %s%n", host, platform.mqttPort(),
+                platform.caCertificate());
+        out.printf("  HTTP API           http://%s:%d   (GET /health needs no key)%n", host, platform.httpPort());
+        if (platform.adminKeyCreated()) {
+            out.printf("  Admin API key      %s%n", platform.adminApiKey());
+            out.printf("                     shown once; kept in %s (mode 0600)%n",
+                    config.dataDir().resolve(AdminKey.FILE));
+        } else {
+            out.printf("  Admin API key      %s%n", config.adminApiKey() != null
+                    ? "from CHARGELINE_ADMIN_API_KEY" : "in " + config.dataDir().resolve(AdminKey.FILE));
+        }
+        out.printf("%nProvision a charger and publish (see docs/publishing-telemetry.md):%n");
+        out.printf("  ./chargeline device create CH-1 --out ./CH-1 --data-dir %s --server http://%s:%d%n",
+                config.dataDir(), host, platform.httpPort());
+        out.printf("  mosquitto_pub -h localhost -p %d --cafile ./CH-1/ca.crt --cert ./CH-1/CH-1.crt --key ./CH-1/CH-1.key \\%n"
+                + "    -i CH-1 -q 1 -t telemetry/CH-1 -m '{\"chargerId\":\"CH-1\",\"timestamp\":\"<now, ISO-8601>\",\"data\":{}}'%n",
+                platform.mqttPort());
+        out.printf("%nStop with Ctrl-C or SIGTERM (accepted messages are committed first).%n");
+        out.flush();
+    }
+}

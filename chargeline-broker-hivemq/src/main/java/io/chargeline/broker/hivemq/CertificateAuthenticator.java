@@ -1,0 +1,99 @@
+package io.chargeline.broker.hivemq;
+
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.client.parameter.TlsInformation;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import io.chargeline.core.ChargerIds;
+import io.chargeline.core.DeviceService;
+import io.chargeline.core.GatewayMetrics;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.function.Predicate;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CONNECT rule: the client certificate chains to our CA, its CN is a provisioned charger id whose current
+ * certificate it is (not revoked, not superseded), and the MQTT client id equals that CN.
+ */
+final class CertificateAuthenticator implements SimpleAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
+
+    private final DeviceService devices;
+    private final Predicate<X509Certificate> issuedByOurCa;
+    private final GatewayMetrics metrics;
+
+    CertificateAuthenticator(DeviceService devices, Predicate<X509Certificate> issuedByOurCa, GatewayMetrics metrics) {
+        this.devices = devices;
+        this.issuedByOurCa = issuedByOurCa;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        Optional<X509Certificate> cert = input.getConnectionInformation().getTlsInformation()
+                .map(CertificateAuthenticator::certificateOf);
+        if (cert.isEmpty()) {
+            refuse(output, clientId, "no_certificate", ConnackReasonCode.NOT_AUTHORIZED,
+                    "a client certificate is required");
+            return;
+        }
+        if (!issuedByOurCa.test(cert.get())) {
+            refuse(output, clientId, "untrusted_certificate", ConnackReasonCode.NOT_AUTHORIZED,
+                    "the client certificate is not issued by this server's CA or has expired");
+            return;
+        }
+        String chargerId = commonName(cert.get());
+        if (!ChargerIds.isValid(chargerId)) {
+            refuse(output, clientId, "bad_certificate_cn", ConnackReasonCode.NOT_AUTHORIZED,
+                    "the certificate CN is not a valid charger id");
+            return;
+        }
+        if (!chargerId.equals(clientId)) {
+            refuse(output, clientId, "client_id_mismatch", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "the MQTT client id must equal the certificate CN (" + chargerId + ")");
+            return;
+        }
+        String serial = cert.get().getSerialNumber().toString(16);
+        if (!devices.mayConnect(chargerId, serial)) {
+            refuse(output, clientId, "revoked", ConnackReasonCode.NOT_AUTHORIZED,
+                    "the certificate is revoked or no longer the charger's current one");
+            return;
+        }
+        LOG.debug("{} authenticated (certificate serial {})", chargerId, serial);
+        output.authenticateSuccessfully();
+    }
+
+    private void refuse(SimpleAuthOutput output, String clientId, String label, ConnackReasonCode code, String why) {
+        metrics.connectRefused(label);
+        LOG.info("{} CONNECT refused: {}", clientId, why);
+        output.failAuthentication(code, why);
+    }
+
+    private static X509Certificate certificateOf(TlsInformation tls) {
+        try {
+            return tls.getCertificate();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String commonName(X509Certificate cert) {
+        try {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return String.valueOf(rdn.getValue());
+                }
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        return null;
+    }
+}

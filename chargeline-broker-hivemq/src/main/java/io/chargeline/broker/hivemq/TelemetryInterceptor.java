@@ -1,0 +1,108 @@
+package io.chargeline.broker.hivemq;
+
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.services.Services;
+import io.chargeline.core.GatewayMetrics;
+import io.chargeline.core.IngestPipeline;
+import io.chargeline.core.IngestResult;
+import io.chargeline.core.OverloadedException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each telemetry PUBLISH to the ingest pipeline and holds the acknowledgement until the outcome is
+ * durable. Stored: the PUBACK is released as is. Refused by validation: it is already a durable dead
+ * letter; MQTT 5 gets PAYLOAD_FORMAT_INVALID with the reason, MQTT 3 a plain PUBACK (it has no codes).
+ * Not durable (overload, storage failure): MQTT 5 gets an error code; an MQTT 3 client is disconnected
+ * without a PUBACK, so it resends after reconnecting. No acknowledged message is ever lost.
+ */
+final class TelemetryInterceptor implements PublishInboundInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryInterceptor.class);
+    /** Longer than the pipeline's own offer timeout plus a commit, so the pipeline decides first. */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+    private final IngestPipeline pipeline;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+
+    TelemetryInterceptor(IngestPipeline pipeline, GatewayMetrics metrics, Clock clock) {
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+        String chargerId = input.getClientInformation().getClientId();
+        String topic = input.getPublishPacket().getTopic();
+        if (!ChargerTopicAuthorizer.mayPublish(chargerId, topic)) {
+            return; // the authorizer refuses it; nothing may be stored for a foreign topic
+        }
+        long start = System.nanoTime();
+        Instant receivedAt = clock.instant();
+        byte[] payload = input.getPublishPacket().getPayload().map(TelemetryInterceptor::bytes).orElse(new byte[0]);
+        boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
+        Async<PublishInboundOutput> async = output.async(ACK_TIMEOUT, TimeoutFallback.FAILURE,
+                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "timed out waiting for a durable commit");
+        pipeline.submit(topic, chargerId, payload, receivedAt).whenComplete((result, error) -> {
+            CompletableFuture<?> settled;
+            if (error == null) {
+                onDurable(async.getOutput(), chargerId, result, mqtt5);
+                settled = CompletableFuture.completedFuture(null);
+            } else {
+                settled = onNotDurable(async.getOutput(), chargerId, error, mqtt5);
+            }
+            settled.whenComplete((ignored, e) -> {
+                metrics.pubackLatency(Duration.ofNanos(System.nanoTime() - start));
+                async.resume();
+            });
+        });
+    }
+
+    private static void onDurable(PublishInboundOutput out, String chargerId, IngestResult result, boolean mqtt5) {
+        if (result instanceof IngestResult.Refused refused) {
+            LOG.debug("{} telemetry refused: {}", chargerId, refused.reason());
+            String reason = refused.reason() + ": " + refused.detail();
+            if (mqtt5) {
+                out.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, reason);
+            } else {
+                out.preventPublishDelivery();
+            }
+        }
+    }
+
+    /** Sets the failure outcome; the returned future completes when the acknowledgement may be released. */
+    private static CompletableFuture<?> onNotDurable(
+            PublishInboundOutput out, String chargerId, Throwable error, boolean mqtt5) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        boolean overload = cause instanceof OverloadedException;
+        LOG.warn("{} telemetry not stored ({}); not acknowledged", chargerId, cause.getMessage());
+        if (mqtt5) {
+            out.preventPublishDelivery(overload ? AckReasonCode.QUOTA_EXCEEDED : AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                    overload ? "server busy, retry later" : "telemetry could not be stored, retry later");
+            return CompletableFuture.completedFuture(null);
+        }
+        // MQTT 3 PUBACKs cannot carry a failure: drop the connection before any PUBACK can go out
+        out.preventPublishDelivery();
+        return Services.clientService().disconnectClient(chargerId);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.asReadOnlyBuffer();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,163 @@
+package io.chargeline.http;
+
+import io.chargeline.core.ChargelineException;
+import io.chargeline.core.ConflictException;
+import io.chargeline.core.DeviceService;
+import io.chargeline.core.NotFoundException;
+import io.chargeline.core.OverloadedException;
+import io.chargeline.core.QueryMetrics;
+import io.chargeline.core.TelemetryStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API. Every route except {@code /health} needs the admin key ({@code Authorization: Bearer} or
+ * {@code X-API-Key}); every error is RFC 9457 problem+json, except the reference-compatible 404 of {@code GET
+ * /telemetry/{chargerId}}.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final Javalin app;
+
+    private HttpApi(Javalin app) {
+        this.app = app;
+    }
+
+    /** What the API serves. */
+    public record Services(
+            TelemetryStore store,
+            DeviceService devices,
+            ApiKeys apiKeys,
+            Map<String, Supplier<ComponentHealth>> health,
+            Supplier<String> prometheus,
+            QueryMetrics metrics,
+            Clock clock) {
+        public Services {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(devices, "devices");
+            Objects.requireNonNull(apiKeys, "apiKeys");
+            health = new LinkedHashMap<>(health);
+            Objects.requireNonNull(prometheus, "prometheus");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
+
+    public static HttpApi start(HttpSettings settings, Services s) {
+        TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
+        DeviceRoutes devices = new DeviceRoutes(s.devices());
+        OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.jetty.host = settings.bindAddress();
+            config.jetty.port = settings.port();
+            config.routes.before(ctx -> authenticate(ctx, s.apiKeys()));
+            config.routes.get("/health", ops::health);
+            config.routes.get("/metrics", ops::metrics);
+            config.routes.get("/telemetry/{chargerId}", telemetry::latest);
+            config.routes.get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history);
+            config.routes.post("/api/v1/devices", devices::create);
+            config.routes.get("/api/v1/devices", devices::list);
+            config.routes.get("/api/v1/devices/{chargerId}", devices::get);
+            config.routes.delete("/api/v1/devices/{chargerId}", devices::revoke);
+            config.routes.get("/api/v1/dead-letters", ops::deadLetters);
+            config.routes.exception(AuthenticationRequired.class, (e, ctx) -> {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"chargeline\"");
+                Problem.write(ctx, 401, "Unauthorized", "unauthorized", e.getMessage());
+            });
+            config.routes.exception(ChargelineException.class, HttpApi::mapDomainError);
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    Problem.write(ctx, e.getStatus(), reason(e.getStatus()), "http_" + e.getStatus(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("http: {} {} failed", ctx.method(), ctx.path(), e);
+                Problem.write(ctx, 500, "Internal Server Error", "internal_error", "the server failed; see its log");
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.resultInputStream() == null) {
+                    Problem.write(ctx, 404, "Not Found", "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, "*", ctx -> {
+                if (ctx.resultInputStream() == null) {
+                    Problem.write(ctx, 405, "Method Not Allowed", "method_not_allowed",
+                            ctx.method() + " is not supported on " + ctx.path());
+                }
+            });
+        });
+        app.start();
+        LOG.info("http: API on http://{}:{}", settings.bindAddress(), app.port());
+        return new HttpApi(app);
+    }
+
+    private static void authenticate(Context ctx, ApiKeys keys) {
+        if (ctx.path().equals("/health")) {
+            return;
+        }
+        String presented = ctx.header("X-API-Key");
+        String authorization = ctx.header("Authorization");
+        if (presented == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented = authorization.substring(7).trim();
+        }
+        if (presented == null) {
+            throw new AuthenticationRequired("send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+        }
+        if (!keys.isValid(presented)) {
+            throw new AuthenticationRequired("the API key is not valid");
+        }
+    }
+
+    private static void mapDomainError(ChargelineException e, Context ctx) {
+        if (e instanceof NotFoundException) {
+            Problem.write(ctx, 404, "Not Found", e.code(), e.getMessage());
+        } else if (e instanceof ConflictException) {
+            Problem.write(ctx, 409, "Conflict", e.code(), e.getMessage());
+        } else if (e instanceof OverloadedException) {
+            ctx.header("Retry-After", "1");
+            Problem.write(ctx, 503, "Service Unavailable", e.code(), e.getMessage());
+        } else if (e.isClientError()) {
+            Problem.write(ctx, 400, "Bad Request", e.code(), e.getMessage());
+        } else {
+            LOG.error("http: {} {} failed", ctx.method(), ctx.path(), e);
+            Problem.write(ctx, 500, "Internal Server Error", e.code(), "the server failed; see its log");
+        }
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            default -> "HTTP " + status;
+        };
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        LOG.info("http: stopped");
+    }
+
+    /** Missing or wrong API key. */
+    static final class AuthenticationRequired extends RuntimeException {
+        AuthenticationRequired(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

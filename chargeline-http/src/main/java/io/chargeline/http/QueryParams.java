@@ -1,0 +1,53 @@
+package io.chargeline.http;
+
+import io.chargeline.core.InvalidRequestException;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Query-parameter parsing with errors that name the parameter and the expected form. */
+final class QueryParams {
+    private QueryParams() {}
+
+    static int limit(Context ctx, int defaultLimit, int max) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidRequestException("limit must be an integer from 1 to " + max);
+    }
+
+    static Instant instant(Context ctx, String name, Instant defaultValue) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            // an unencoded "+" in an offset arrives as a space
+            return OffsetDateTime.parse(raw.replace(" ", "+"), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException(name + " must be ISO-8601 with a zone, e.g. 2026-02-10T19:58:24Z");
+        }
+    }
+
+    static boolean descending(Context ctx) {
+        String raw = ctx.queryParam("order");
+        if (raw == null || raw.equals("asc")) {
+            return false;
+        }
+        if (raw.equals("desc")) {
+            return true;
+        }
+        throw new InvalidRequestException("order must be asc or desc");
+    }
+}

@@ -1,0 +1,63 @@
+package io.chargeline.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.ChargerIds;
+import io.chargeline.core.HistoryQuery;
+import io.chargeline.core.Page;
+import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.QueryMetrics;
+import io.chargeline.core.TelemetryStore;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Latest record (reference-compatible) and paged history of one charger. */
+final class TelemetryRoutes {
+    private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+
+    private final TelemetryStore store;
+    private final Clock clock;
+    private final QueryMetrics metrics;
+
+    TelemetryRoutes(TelemetryStore store, Clock clock, QueryMetrics metrics) {
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** GET /telemetry/{chargerId}: the reference system's body, including its 404 shape. */
+    void latest(Context ctx) {
+        String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
+        long start = System.nanoTime();
+        Optional<TelemetryRecord> latest = store.latest(chargerId);
+        metrics.queryDuration("latest", Duration.ofNanos(System.nanoTime() - start));
+        if (latest.isEmpty()) {
+            ObjectNode body = Json.MAPPER.createObjectNode()
+                    .put("status", "not_found")
+                    .put("message", "No telemetry found for charger");
+            ctx.status(404).contentType("application/json").result(Json.bytes(body));
+            return;
+        }
+        ctx.contentType("application/json").result(Json.bytes(Json.telemetry(latest.get())));
+    }
+
+    /** GET /api/v1/chargers/{chargerId}/telemetry?from=&to=&limit=&order=&cursor= */
+    void history(Context ctx) {
+        String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
+        Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
+        Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        HistoryQuery query = new HistoryQuery(chargerId, from, to, QueryParams.limit(ctx, 100, HistoryQuery.MAX_LIMIT),
+                QueryParams.descending(ctx), ctx.queryParam("cursor"));
+        long start = System.nanoTime();
+        Page<TelemetryRecord> page = store.history(query);
+        metrics.queryDuration("history", Duration.ofNanos(System.nanoTime() - start));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        page.items().forEach(r -> items.add(Json.telemetry(r)));
+        body.put("nextCursor", page.nextCursor());
+        ctx.contentType("application/json").result(Json.bytes(body));
+    }
+}

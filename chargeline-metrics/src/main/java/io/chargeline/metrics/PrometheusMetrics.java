@@ -1,0 +1,132 @@
+package io.chargeline.metrics;
+
+import io.chargeline.core.GatewayMetrics;
+import io.chargeline.core.IngestMetrics;
+import io.chargeline.core.QueryMetrics;
+import io.chargeline.core.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * All platform metrics in one Prometheus registry. Counters are created up front (every reject reason is
+ * present from the start at 0), so dashboards and alerts never see a series appear out of nowhere.
+ */
+public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, QueryMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter received;
+    private final Counter validated;
+    private final Counter stored;
+    private final Counter overloaded;
+    private final Counter commitFailures;
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Timer batchLatency;
+    private final DistributionSummary batchSize;
+    private final Timer pubackLatency;
+    private final Map<String, Counter> connectRefused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> topicRefused = new ConcurrentHashMap<>();
+    private final Map<String, Timer> queries = new ConcurrentHashMap<>();
+
+    public PrometheusMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        received = Counter.builder("chargeline_events_received").description("telemetry messages received").register(registry);
+        validated = Counter.builder("chargeline_events_validated").description("telemetry messages that passed validation").register(registry);
+        stored = Counter.builder("chargeline_events_stored").description("telemetry records durably stored").register(registry);
+        overloaded = Counter.builder("chargeline_events_overloaded").description("messages refused because the ingest queue stayed full").register(registry);
+        commitFailures = Counter.builder("chargeline_store_commit_failures").description("messages whose commit failed (not acknowledged)").register(registry);
+        for (RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, Counter.builder("chargeline_events_rejected").tag("reason", reason.name())
+                    .description("telemetry messages refused, by reason").register(registry));
+        }
+        batchLatency = Timer.builder("chargeline_ingest_batch_latency").description("group commit duration (synced WAL)")
+                .publishPercentileHistogram().register(registry);
+        batchSize = DistributionSummary.builder("chargeline_ingest_batch_size").description("messages per group commit")
+                .register(registry);
+        pubackLatency = Timer.builder("chargeline_puback_latency").description("telemetry PUBLISH received to acknowledgement released")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** Registers a gauge read at scrape time. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void received() {
+        received.increment();
+    }
+
+    @Override
+    public void validated() {
+        validated.increment();
+    }
+
+    @Override
+    public void rejected(RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+
+    @Override
+    public void stored(int records) {
+        stored.increment(records);
+    }
+
+    @Override
+    public void batchCommitted(int size, Duration latency) {
+        batchLatency.record(latency);
+        batchSize.record(size);
+    }
+
+    @Override
+    public void commitFailed(int size) {
+        commitFailures.increment(size);
+    }
+
+    @Override
+    public void overloaded() {
+        overloaded.increment();
+    }
+
+    @Override
+    public void connectRefused(String reason) {
+        connectRefused.computeIfAbsent(reason, r -> Counter.builder("chargeline_connect_refused").tag("reason", r)
+                .description("MQTT CONNECTs refused, by reason").register(registry)).increment();
+    }
+
+    @Override
+    public void topicRefused(String action) {
+        topicRefused.computeIfAbsent(action, a -> Counter.builder("chargeline_topic_refused").tag("action", a)
+                .description("PUBLISH/SUBSCRIBE refused by topic rules").register(registry)).increment();
+    }
+
+    @Override
+    public void pubackLatency(Duration latency) {
+        pubackLatency.record(latency);
+    }
+
+    @Override
+    public void queryDuration(String kind, Duration duration) {
+        queries.computeIfAbsent(kind, k -> Timer.builder("chargeline_query_duration").tag("kind", k)
+                .description("store read time of HTTP queries").publishPercentileHistogram().register(registry))
+                .record(duration);
+    }
+}
