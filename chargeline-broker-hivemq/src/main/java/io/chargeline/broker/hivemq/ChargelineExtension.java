@@ -6,6 +6,8 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Registers Chargeline's authentication, topic authorisation, telemetry interception and presence counting. */
 final class ChargelineExtension implements ExtensionMain {
@@ -13,17 +15,24 @@ final class ChargelineExtension implements ExtensionMain {
     private final ChargerTopicAuthorizer authorizer;
     private final TelemetryInterceptor interceptor;
     private final ConnectedDevices presence;
+    private final AtomicReference<ClientService> clients;
 
+    /**
+     * @param clients receives this broker's client service at start. HiveMQ's {@link Services} is static and
+     *     points at the newest broker in the JVM, so the reference is captured once rather than looked up later.
+     */
     ChargelineExtension(CertificateAuthenticator authenticator, ChargerTopicAuthorizer authorizer,
-            TelemetryInterceptor interceptor, ConnectedDevices presence) {
+            TelemetryInterceptor interceptor, ConnectedDevices presence, AtomicReference<ClientService> clients) {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.interceptor = interceptor;
         this.presence = presence;
+        this.clients = clients;
     }
 
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        clients.set(Services.clientService());
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
         Services.initializerRegistry().setClientInitializer(

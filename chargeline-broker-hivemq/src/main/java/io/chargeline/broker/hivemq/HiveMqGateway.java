@@ -2,7 +2,7 @@ package io.chargeline.broker.hivemq;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
-import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.DeviceSessions;
 import io.chargeline.core.GatewayMetrics;
@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,15 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
 
     private final EmbeddedHiveMQ broker;
     private final AtomicInteger connected;
+    private final AtomicReference<ClientService> clients;
     private final int port;
     private final String bindAddress;
 
-    private HiveMqGateway(EmbeddedHiveMQ broker, AtomicInteger connected, String bindAddress, int port) {
+    private HiveMqGateway(EmbeddedHiveMQ broker, AtomicInteger connected, AtomicReference<ClientService> clients,
+            String bindAddress, int port) {
         this.broker = broker;
         this.connected = connected;
+        this.clients = clients;
         this.bindAddress = bindAddress;
         this.port = port;
     }
@@ -52,11 +56,13 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
             Path data = Files.createDirectories(work.resolve("data"));
             BrokerConfig.write(config, settings, port);
             AtomicInteger connected = new AtomicInteger();
+            AtomicReference<ClientService> clients = new AtomicReference<>();
             ChargelineExtension extension = new ChargelineExtension(
                     new CertificateAuthenticator(devices, settings.issuedByOurCa(), metrics),
                     new ChargerTopicAuthorizer(metrics),
-                    new TelemetryInterceptor(pipeline, metrics, clock),
-                    new ConnectedDevices(connected));
+                    new TelemetryInterceptor(pipeline, metrics, clock, clients),
+                    new ConnectedDevices(connected),
+                    clients);
             EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(config)
                     .withDataFolder(data)
@@ -71,7 +77,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                             .build())
                     .build();
             broker.start().get(60, TimeUnit.SECONDS);
-            HiveMqGateway gateway = new HiveMqGateway(broker, connected, settings.bindAddress(), port);
+            HiveMqGateway gateway = new HiveMqGateway(broker, connected, clients, settings.bindAddress(), port);
             LOG.info("gateway: MQTT over mutual TLS on {}:{}", settings.bindAddress(), port);
             return gateway;
         } catch (IOException e) {
@@ -100,7 +106,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
 
     @Override
     public void disconnect(String chargerId) {
-        Services.clientService().disconnectClient(chargerId).whenComplete((was, error) -> {
+        clients.get().disconnectClient(chargerId).whenComplete((was, error) -> {
             if (error != null) {
                 LOG.warn("{} could not be disconnected: {}", chargerId, error.getMessage());
             } else if (Boolean.TRUE.equals(was)) {

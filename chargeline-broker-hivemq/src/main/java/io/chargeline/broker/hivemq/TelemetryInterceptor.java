@@ -7,7 +7,7 @@ import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInbound
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
-import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.IngestResult;
@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,14 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     private final IngestPipeline pipeline;
     private final GatewayMetrics metrics;
     private final Clock clock;
+    private final AtomicReference<ClientService> clients;
 
-    TelemetryInterceptor(IngestPipeline pipeline, GatewayMetrics metrics, Clock clock) {
+    TelemetryInterceptor(IngestPipeline pipeline, GatewayMetrics metrics, Clock clock,
+            AtomicReference<ClientService> clients) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.clock = clock;
+        this.clients = clients;
     }
 
     @Override
@@ -83,7 +87,7 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     }
 
     /** Sets the failure outcome; the returned future completes when the acknowledgement may be released. */
-    private static CompletableFuture<?> onNotDurable(
+    private CompletableFuture<?> onNotDurable(
             PublishInboundOutput out, String chargerId, Throwable error, boolean mqtt5) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
@@ -96,7 +100,7 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         }
         // MQTT 3 PUBACKs cannot carry a failure: drop the connection before any PUBACK can go out
         out.preventPublishDelivery();
-        return Services.clientService().disconnectClient(chargerId);
+        return clients.get().disconnectClient(chargerId);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
