@@ -38,6 +38,11 @@ public final class PemKeyStores {
         }
     }
 
+    /** PKCS#8 PEM of a private key, the form devices are given. */
+    public static String privateKeyPem(PrivateKey key) {
+        return CertificateAuthority.privateKeyPem(key);
+    }
+
     public static KeyPair newKeyPair() {
         return CertificateAuthority.newKeyPair();
     }
