@@ -1,0 +1,188 @@
+package io.chargeline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The durability promise: the real jar runs in a child JVM, chargers publish under load, the JVM is killed
+ * with SIGKILL mid-stream; after a restart every message whose PUBACK the chargers saw is in the store.
+ */
+class CrashRecoveryIT {
+    private static final int CHARGERS = 8;
+    private static final int INFLIGHT_PER_CHARGER = 16;
+    private static final Instant BASE = Instant.parse("2026-11-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Process server;
+    private int mqttPort;
+    private int httpPort;
+
+    @AfterEach
+    void killServer() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigkillUnderLoad_losesNoAcknowledgedMessage() throws Exception {
+        mqttPort = freePort();
+        httpPort = freePort();
+        startServer("first");
+        List<Credentials> chargers = new ArrayList<>();
+        for (int i = 0; i < CHARGERS; i++) {
+            chargers.add(provision("CH-crash-" + i));
+        }
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> publishers = new ArrayList<>();
+        for (Credentials c : chargers) {
+            Thread t = new Thread(() -> publishUntilStopped(c, acked, stop), "publisher-" + c.chargerId());
+            t.start();
+            publishers.add(t);
+        }
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> acked.size() >= 3_000);
+        server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Set<String> ackedBeforeDeath = Set.copyOf(acked);
+        stop.set(true);
+        for (Thread t : publishers) {
+            t.join(30_000);
+        }
+
+        startServer("second");
+        Set<String> stored = new HashSet<>();
+        for (Credentials c : chargers) {
+            stored.addAll(storedTimestamps(c.chargerId()));
+        }
+        Set<String> missing = new HashSet<>(ackedBeforeDeath);
+        missing.removeAll(stored);
+        assertThat(ackedBeforeDeath).hasSizeGreaterThanOrEqualTo(3_000);
+        assertThat(missing).as("acknowledged before SIGKILL but not stored after restart").isEmpty();
+    }
+
+    private void publishUntilStopped(Credentials charger, Set<String> acked, AtomicBoolean stop) {
+        Mqtt5AsyncClient client = Mqtt5Client.builder()
+                .identifier(charger.chargerId())
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort)
+                .sslConfig(charger.ssl())
+                .buildAsync();
+        try {
+            client.connect().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Semaphore inflight = new Semaphore(INFLIGHT_PER_CHARGER);
+        for (long i = 0; !stop.get(); i++) {
+            try {
+                if (!inflight.tryAcquire(1, TimeUnit.SECONDS)) {
+                    continue; // the server is gone; wait for the stop signal
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            String ts = BASE.plusMillis(i).toString();
+            String key = charger.chargerId() + "@" + ts;
+            byte[] payload = MqttIngestIT.payload(charger.chargerId(), ts, "{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            client.publishWith().topic("telemetry/" + charger.chargerId()).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+                    .whenComplete((result, error) -> {
+                        if (error == null && isSuccess(result)) {
+                            acked.add(key);
+                        }
+                        inflight.release();
+                    });
+        }
+    }
+
+    private static boolean isSuccess(Mqtt5PublishResult result) {
+        return result.getError().isEmpty() && result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1
+                && !qos1.getPubAck().getReasonCode().isError();
+    }
+
+    private Set<String> storedTimestamps(String chargerId) throws Exception {
+        Set<String> out = new HashSet<>();
+        String cursor = null;
+        do {
+            String path = "/api/v1/chargers/" + chargerId + "/telemetry?from=" + BASE + "&to=" + BASE.plusSeconds(86_400)
+                    + "&limit=1000" + (cursor == null ? "" : "&cursor=" + cursor);
+            JsonNode page = TestPlatform.JSON.readTree(get(path).body());
+            for (JsonNode item : page.get("items")) {
+                out.add(chargerId + "@" + Instant.parse(item.get("timestamp").asText()));
+            }
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        return out;
+    }
+
+    private void startServer(String run) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", Path.of("target", "chargeline.jar").toAbsolutePath().toString(),
+                "start", "--data-dir", dir.resolve("data").toString(),
+                "--mqtt-port", String.valueOf(mqttPort), "--http-port", String.valueOf(httpPort))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server-" + run + ".log").toFile());
+        builder.environment().put("CHARGELINE_ADMIN_API_KEY", TestPlatform.ADMIN_KEY);
+        server = builder.start();
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode() == 200);
+    }
+
+    private Credentials provision(String chargerId) throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/v1/devices"))
+                .header("Authorization", "Bearer " + TestPlatform.ADMIN_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"chargerId\":\"" + chargerId + "\"}")));
+        JsonNode body = TestPlatform.JSON.readTree(response.body());
+        return new Credentials(chargerId, body.get("certificatePem").asText(), body.get("privateKeyPem").asText(),
+                body.get("caCertificatePem").asText());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TestPlatform.ADMIN_KEY).GET());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
