@@ -141,6 +141,9 @@ public final class Platform implements AutoCloseable {
     /** Stops accepting, commits what was accepted, closes the store. Safe to call twice. */
     @Override
     public synchronized void close() {
+        if (!shutdownOrder.isEmpty()) {
+            LOG.info("shutting down: HTTP, then the gateway, then committing what was accepted, then the store");
+        }
         while (!shutdownOrder.isEmpty()) {
             AutoCloseable next = shutdownOrder.pop();
             try {

@@ -65,7 +65,7 @@ class MqttIngestIT {
                 payload(charger.chargerId(), ts.toString(), "{\"voltage\":240.5,\"status\":\"CHARGING\"}"));
         client.disconnect();
 
-        assertThat(ack.getReasonCode().isError()).isFalse();
+        assertThat(ack.getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
         HttpResponse<String> latest = server.get("/telemetry/" + charger.chargerId());
         assertThat(latest.statusCode()).isEqualTo(200);
         JsonNode body = TestPlatform.json(latest);

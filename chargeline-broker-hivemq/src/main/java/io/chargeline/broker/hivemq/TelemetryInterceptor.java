@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each telemetry PUBLISH to the ingest pipeline and holds the acknowledgement until the outcome is
- * durable. Stored: the PUBACK is released as is. Refused by validation: it is already a durable dead
+ * durable. Stored: PUBACK SUCCESS. Refused by validation: it is already a durable dead
  * letter; MQTT 5 gets PAYLOAD_FORMAT_INVALID with the reason, MQTT 3 a plain PUBACK (it has no codes).
  * Not durable (overload, storage failure): MQTT 5 gets an error code; an MQTT 3 client is disconnected
  * without a PUBACK, so it resends after reconnecting. No acknowledged message is ever lost.
@@ -75,7 +75,11 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     }
 
     private static void onDurable(PublishInboundOutput out, String chargerId, IngestResult result, boolean mqtt5) {
-        if (result instanceof IngestResult.Refused refused) {
+        if (result == IngestResult.STORED) {
+            // stored is the end of the line: no routing to subscribers, and the PUBACK says SUCCESS
+            // rather than NO_MATCHING_SUBSCRIBERS
+            out.preventPublishDelivery();
+        } else if (result instanceof IngestResult.Refused refused) {
             LOG.debug("{} telemetry refused: {}", chargerId, refused.reason());
             String reason = refused.reason() + ": " + refused.detail();
             if (mqtt5) {

@@ -1,0 +1,62 @@
+package io.chargeline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class PlatformConfigTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 65536})
+    void portOutOfRange_namesTheFlag(int port) {
+        assertThatThrownBy(() -> config(port, Duration.ofDays(90), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--mqtt-port");
+    }
+
+    @Test
+    void retentionBelowADay_isRefused() {
+        assertThatThrownBy(() -> config(8883, Duration.ofHours(12), null)).hasMessageContaining("--retention");
+    }
+
+    @Test
+    void shortAdminKey_isRefused_andTheKeyNeverAppearsInToString() {
+        assertThatThrownBy(() -> config(8883, Duration.ofDays(90), "short")).hasMessageContaining("16 characters");
+
+        assertThat(config(8883, Duration.ofDays(90), "a-long-enough-secret-key").toString())
+                .doesNotContain("a-long-enough-secret-key");
+    }
+
+    @Test
+    void start_withUnparseableRetention_failsWithAClearMessage() {
+        CommandLine cli = ChargelineCli.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int code = cli.execute("start", "--retention", "ninety days");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("--retention must be an ISO-8601 duration");
+    }
+
+    @Test
+    void help_listsTheSubcommands() {
+        CommandLine cli = ChargelineCli.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("start", "device");
+    }
+
+    private static PlatformConfig config(int mqttPort, Duration retention, String key) {
+        return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, List.of(), retention, key);
+    }
+}
