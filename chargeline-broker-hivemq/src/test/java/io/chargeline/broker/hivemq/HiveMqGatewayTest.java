@@ -1,0 +1,249 @@
+package io.chargeline.broker.hivemq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import io.chargeline.core.DeadLetter;
+import io.chargeline.core.Device;
+import io.chargeline.core.DeviceRegistry;
+import io.chargeline.core.DeviceService;
+import io.chargeline.core.GatewayMetrics;
+import io.chargeline.core.HistoryQuery;
+import io.chargeline.core.IngestMetrics;
+import io.chargeline.core.IngestPipeline;
+import io.chargeline.core.IssuedCertificate;
+import io.chargeline.core.Page;
+import io.chargeline.core.PipelineSettings;
+import io.chargeline.core.StorageException;
+import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.TelemetryStore;
+import io.chargeline.core.TelemetryValidator;
+import io.chargeline.pki.CertificateAuthority;
+import io.chargeline.pki.PemKeyStores;
+import io.chargeline.pki.TlsFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's failure paths with a real broker and real clients: when a message could not be made durable,
+ * no client ever sees a successful acknowledgement. The store behind the pipeline is a test double that
+ * fails or stalls on demand.
+ */
+class HiveMqGatewayTest {
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @TempDir
+    Path dir;
+
+    private final StallingStore store = new StallingStore();
+    private IngestPipeline pipeline;
+    private HiveMqGateway gateway;
+    private DeviceService devices;
+    private CertificateAuthority ca;
+
+    @AfterEach
+    void stop() {
+        store.release.countDown();
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void storageFailure_mqtt5_getsAnErrorPubAck_neverSuccess() throws Exception {
+        start(PipelineSettings.DEFAULTS);
+        store.fail = true;
+        store.release.countDown();
+        Mqtt5AsyncClient client = connect("CH-1");
+
+        Mqtt5PubAckReasonCode code = pubAckCode(publish(client, "CH-1", 0));
+
+        assertThat(code).isEqualTo(Mqtt5PubAckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+    }
+
+    @Test
+    void storageFailure_mqtt311_dropsTheConnection_withoutPubAck() throws Exception {
+        start(PipelineSettings.DEFAULTS);
+        store.fail = true;
+        store.release.countDown();
+        MqttClient paho = paho("CH-2");
+
+        assertThatThrownBy(() -> paho.publish("telemetry/CH-2", payload("CH-2", 0), 1, false))
+                .isInstanceOf(MqttException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !paho.isConnected());
+        paho.close();
+    }
+
+    @Test
+    void fullPipeline_mqtt5_getsQuotaExceeded_andTheQueuedMessagesAreStoredOnceItDrains() throws Exception {
+        start(new PipelineSettings(1, TelemetryValidator.MAX_PAYLOAD_BYTES, 1, Duration.ofMillis(200)));
+        Mqtt5AsyncClient first = connect("CH-A");
+        Mqtt5AsyncClient second = connect("CH-B");
+        Mqtt5AsyncClient third = connect("CH-C");
+
+        CompletableFuture<Mqtt5PublishResult> inCommit = publish(first, "CH-A", 0);
+        assertThat(store.commitStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Mqtt5PublishResult> queued = publish(second, "CH-B", 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.queued() == 1);
+        Mqtt5PubAckReasonCode refused = pubAckCode(publish(third, "CH-C", 0));
+        store.release.countDown();
+
+        assertThat(refused).isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED);
+        assertThat(pubAckCode(inCommit)).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(pubAckCode(queued)).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(store.stored.keySet()).containsExactlyInAnyOrder("CH-A", "CH-B");
+    }
+
+    private void start(PipelineSettings settings) {
+        ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), CLOCK);
+        TlsFiles tls = TlsFiles.prepare(dir.resolve("tls"), ca, List.of(), CLOCK);
+        devices = new DeviceService(new MemoryRegistry(), ca, CLOCK);
+        pipeline = new IngestPipeline(store, CLOCK, IngestMetrics.NONE, settings);
+        gateway = HiveMqGateway.start(new GatewaySettings(dir.resolve("broker"), "127.0.0.1", 0, tls.keyStore(),
+                tls.trustStore(), tls.storePassword(), ca::hasIssued), pipeline, devices, GatewayMetrics.NONE, CLOCK);
+        devices.attachSessions(gateway);
+    }
+
+    private MqttClientSslConfig ssl(IssuedCertificate cert) {
+        return MqttClientSslConfig.builder()
+                .keyManagerFactory(PemKeyStores.keyManagers(cert.certificatePem(), cert.privateKeyPem()))
+                .trustManagerFactory(PemKeyStores.trustManagers(ca.caCertificatePem()))
+                .build();
+    }
+
+    private Mqtt5AsyncClient connect(String chargerId) throws Exception {
+        Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(chargerId).serverHost("127.0.0.1")
+                .serverPort(gateway.port()).sslConfig(ssl(devices.provision(chargerId, null))).buildAsync();
+        client.connect().get(30, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private MqttClient paho(String chargerId) throws Exception {
+        IssuedCertificate cert = devices.provision(chargerId, null);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(PemKeyStores.keyManagers(cert.certificatePem(), cert.privateKeyPem()).getKeyManagers(),
+                PemKeyStores.trustManagers(ca.caCertificatePem()).getTrustManagers(), null);
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setSocketFactory(tls.getSocketFactory());
+        MqttClient client = new MqttClient("ssl://127.0.0.1:" + gateway.port(), chargerId, new MemoryPersistence());
+        client.setTimeToWait(10_000);
+        client.connect(options);
+        return client;
+    }
+
+    private static CompletableFuture<Mqtt5PublishResult> publish(Mqtt5AsyncClient client, String chargerId, int second) {
+        return client.publishWith().topic("telemetry/" + chargerId).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(payload(chargerId, second)).send();
+    }
+
+    private static Mqtt5PubAckReasonCode pubAckCode(CompletableFuture<Mqtt5PublishResult> publish) throws Exception {
+        try {
+            return ((Mqtt5PublishResult.Mqtt5Qos1Result) publish.get(30, TimeUnit.SECONDS)).getPubAck().getReasonCode();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Mqtt5PubAckException ack) {
+                return ack.getMqttMessage().getReasonCode();
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] payload(String chargerId, int second) {
+        return ("{\"chargerId\":\"" + chargerId + "\",\"timestamp\":\"" + Instant.parse("2026-02-10T19:58:00Z").plusSeconds(second)
+                + "\",\"data\":{}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Holds every commit until released, then stores it in memory or fails it. */
+    private static final class StallingStore implements TelemetryStore {
+        final CountDownLatch commitStarted = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Map<String, TelemetryRecord> stored = new ConcurrentHashMap<>();
+        volatile boolean fail;
+
+        @Override
+        public void commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters) {
+            commitStarted.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (fail) {
+                throw new StorageException("disk full", null);
+            }
+            records.forEach(r -> stored.put(r.chargerId(), r));
+        }
+
+        @Override
+        public Optional<TelemetryRecord> latest(String chargerId) {
+            return Optional.ofNullable(stored.get(chargerId));
+        }
+
+        @Override
+        public Page<TelemetryRecord> history(HistoryQuery query) {
+            return new Page<>(List.of(), null);
+        }
+
+        @Override
+        public List<DeadLetter> recentDeadLetters(int limit) {
+            return List.of();
+        }
+
+        @Override
+        public int expire(Instant now) {
+            return 0;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class MemoryRegistry implements DeviceRegistry {
+        private final Map<String, Device> devices = new TreeMap<>();
+
+        @Override
+        public synchronized void put(Device device) {
+            devices.put(device.chargerId(), device);
+        }
+
+        @Override
+        public synchronized Optional<Device> find(String chargerId) {
+            return Optional.ofNullable(devices.get(chargerId));
+        }
+
+        @Override
+        public synchronized Page<Device> list(String afterChargerId, int limit) {
+            return new Page<>(List.copyOf(devices.values()), null);
+        }
+    }
+}
