@@ -63,6 +63,11 @@ public final class Platform implements AutoCloseable {
     private void startComponents(Path dataDir) {
         Clock clock = Clock.systemUTC();
         LOG.info("starting Chargeline: {}", config);
+        if (!config.bindAddress().startsWith("127.") && !config.bindAddress().equals("::1")
+                && !config.bindAddress().equals("localhost")) {
+            LOG.warn("listening on {}: the MQTT port requires client certificates, but the HTTP API is plain HTTP; "
+                    + "keep port {} on a trusted network or behind a TLS proxy", config.bindAddress(), config.httpPort());
+        }
         Path tlsDir = dataDir.resolve("tls");
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(tlsDir, clock);
         TlsFiles tls = TlsFiles.prepare(tlsDir, ca, config.hostnames(), clock);

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The durability promise: the real jar runs in a child JVM, chargers publish under load, the JVM is killed
- * with SIGKILL mid-stream; after a restart every message whose PUBACK the chargers saw is in the store.
+ * The durability promise: the real jar runs in a child JVM, chargers publish under load, the JVM is stopped
+ * mid-stream (SIGKILL, or SIGTERM for a graceful stop); after a restart every message whose PUBACK the
+ * chargers saw is in the store.
  */
 class CrashRecoveryIT {
     private static final int CHARGERS = 8;
@@ -56,6 +57,15 @@ class CrashRecoveryIT {
 
     @Test
     void sigkillUnderLoad_losesNoAcknowledgedMessage() throws Exception {
+        assertNoAcknowledgedMessageLost(false);
+    }
+
+    @Test
+    void sigtermUnderLoad_exitsCleanly_andLosesNoAcknowledgedMessage() throws Exception {
+        assertNoAcknowledgedMessageLost(true);
+    }
+
+    private void assertNoAcknowledgedMessageLost(boolean graceful) throws Exception {
         mqttPort = freePort();
         httpPort = freePort();
         startServer("first");
@@ -73,8 +83,16 @@ class CrashRecoveryIT {
         }
 
         await().atMost(Duration.ofMinutes(2)).until(() -> acked.size() >= 3_000);
-        server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        if (graceful) {
+            server.destroy(); // SIGTERM: stop accepting, commit what was accepted, close the store
+        } else {
+            server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+        }
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        if (graceful) {
+            assertThat(server.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+            assertThat(java.nio.file.Files.readString(dir.resolve("server-first.log"))).contains("store: closed");
+        }
         Set<String> ackedBeforeDeath = Set.copyOf(acked);
         stop.set(true);
         for (Thread t : publishers) {
