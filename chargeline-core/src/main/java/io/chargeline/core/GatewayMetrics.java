@@ -12,6 +12,9 @@ public interface GatewayMetrics {
     /** A PUBLISH or SUBSCRIBE to a topic the charger may not use was refused. */
     default void topicRefused(String action) {}
 
+    /** The server closed a charger's connection for {@code reason} (a short stable label). */
+    default void connectionDropped(String reason) {}
+
     /** Time from receiving a telemetry PUBLISH to releasing its acknowledgement. */
     default void pubackLatency(Duration latency) {}
 }

@@ -37,6 +37,7 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Timer pubackLatency;
     private final Map<String, Counter> connectRefused = new ConcurrentHashMap<>();
     private final Map<String, Counter> topicRefused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> connectionsDropped = new ConcurrentHashMap<>();
     private final Map<String, Timer> queries = new ConcurrentHashMap<>();
 
     public PrometheusMetrics() {
@@ -116,6 +117,12 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     public void topicRefused(String action) {
         topicRefused.computeIfAbsent(action, a -> Counter.builder("chargeline_topic_refused").tag("action", a)
                 .description("PUBLISH/SUBSCRIBE refused by topic rules").register(registry)).increment();
+    }
+
+    @Override
+    public void connectionDropped(String reason) {
+        connectionsDropped.computeIfAbsent(reason, r -> Counter.builder("chargeline_connections_dropped").tag("reason", r)
+                .description("connections closed by the server, by reason").register(registry)).increment();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.chargeline.broker.hivemq;
 
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
@@ -33,6 +34,16 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     /** Longer than the pipeline's own offer timeout plus a commit, so the pipeline decides first. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * The broker hands a connection's publishes to this interceptor one at a time and buffers the rest. MQTT 5
+     * bounds that buffer (receive maximum); MQTT 3 has no flow control, so a 3.x client whose publishes have
+     * waited longer than this is sending faster than they can be committed: it is disconnected without an
+     * acknowledgement and resends after reconnecting, which bounds what it can make the broker buffer.
+     */
+    static final Duration MAX_MQTT3_BACKLOG = Duration.ofSeconds(2);
+
+    private static final String BACKLOG_MARK = "chargeline.backlog-disconnect";
+
     private final IngestPipeline pipeline;
     private final GatewayMetrics metrics;
     private final Clock clock;
@@ -55,8 +66,13 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         }
         long start = System.nanoTime();
         Instant receivedAt = clock.instant();
-        byte[] payload = input.getPublishPacket().getPayload().map(TelemetryInterceptor::bytes).orElse(new byte[0]);
         boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
+        long waitedMillis = receivedAt.toEpochMilli() - input.getPublishPacket().getTimestamp();
+        if (!mqtt5 && waitedMillis > MAX_MQTT3_BACKLOG.toMillis()) {
+            disconnectBacklogged(input, output, chargerId, waitedMillis);
+            return;
+        }
+        byte[] payload = input.getPublishPacket().getPayload().map(TelemetryInterceptor::bytes).orElse(new byte[0]);
         Async<PublishInboundOutput> async = output.async(ACK_TIMEOUT, TimeoutFallback.FAILURE,
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "timed out waiting for a durable commit");
         pipeline.submit(topic, chargerId, payload, receivedAt).whenComplete((result, error) -> {
@@ -72,6 +88,25 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
                 async.resume();
             });
         });
+    }
+
+    /**
+     * Drops the connection without acknowledging. The broker still hands over the publishes it had buffered for
+     * this connection; they are discarded quietly (the connection is marked) and never acknowledged.
+     */
+    private void disconnectBacklogged(
+            PublishInboundInput input, PublishInboundOutput output, String chargerId, long waitedMillis) {
+        ConnectionAttributeStore connection = input.getConnectionInformation().getConnectionAttributeStore();
+        output.preventPublishDelivery();
+        if (connection.get(BACKLOG_MARK).isPresent()) {
+            return;
+        }
+        connection.put(BACKLOG_MARK, ByteBuffer.allocate(0));
+        metrics.connectionDropped("mqtt3_backlog");
+        LOG.warn("{} publishes faster than they can be committed (one waited {} ms); disconnecting it without "
+                + "acknowledgement so it resends later", chargerId, waitedMillis);
+        Async<PublishInboundOutput> async = output.async(ACK_TIMEOUT, TimeoutFallback.FAILURE);
+        clients.get().disconnectClient(chargerId).whenComplete((ignored, error) -> async.resume());
     }
 
     private static void onDurable(PublishInboundOutput out, String chargerId, IngestResult result, boolean mqtt5) {

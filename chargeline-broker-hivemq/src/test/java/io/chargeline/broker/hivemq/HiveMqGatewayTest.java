@@ -37,15 +37,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +129,45 @@ class HiveMqGatewayTest {
         assertThat(store.stored.keySet()).containsExactlyInAnyOrder("CH-A", "CH-B");
     }
 
+    @Test
+    void mqtt311ClientOutrunningCommits_isDisconnectedWithoutAck_andEverythingAckedIsStored() throws Exception {
+        start(PipelineSettings.DEFAULTS);
+        store.commitMillis = 10; // the broker hands one publish per connection at a time: ~100 msg/s here
+        store.release.countDown();
+        IssuedCertificate cert = devices.provision("CH-fast", null);
+        MqttConnectOptions options = pahoOptions(cert);
+        options.setMaxInflight(1000); // MQTT 3 has no flow control: nothing stops the client but the server
+        MqttAsyncClient client = new MqttAsyncClient("ssl://127.0.0.1:" + gateway.port(), "CH-fast", new MemoryPersistence());
+        Set<Instant> acked = ConcurrentHashMap.newKeySet();
+        CountDownLatch lost = new CountDownLatch(1);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                lost.countDown();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {}
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                acked.add((Instant) token.getUserContext());
+            }
+        });
+        client.connect(options).waitForCompletion(10_000);
+
+        for (int i = 0; i < 1000 && client.isConnected(); i++) {
+            Instant ts = Instant.parse("2026-02-10T19:58:00Z").plusSeconds(i);
+            client.publish("telemetry/CH-fast", payload("CH-fast", i), 1, false, ts, null);
+        }
+
+        assertThat(lost.await(30, TimeUnit.SECONDS)).as("disconnected once its backlog exceeded "
+                + TelemetryInterceptor.MAX_MQTT3_BACKLOG).isTrue();
+        assertThat(acked).isNotEmpty().hasSizeLessThan(1000);
+        assertThat(store.storedTimestamps).containsAll(acked);
+        client.close();
+    }
+
     private void start(PipelineSettings settings) {
         ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), CLOCK);
         TlsFiles tls = TlsFiles.prepare(dir.resolve("tls"), ca, List.of(), CLOCK);
@@ -149,17 +193,21 @@ class HiveMqGatewayTest {
     }
 
     private MqttClient paho(String chargerId) throws Exception {
-        IssuedCertificate cert = devices.provision(chargerId, null);
+        MqttClient client = new MqttClient("ssl://127.0.0.1:" + gateway.port(), chargerId, new MemoryPersistence());
+        client.setTimeToWait(10_000);
+        client.connect(pahoOptions(devices.provision(chargerId, null)));
+        return client;
+    }
+
+    private MqttConnectOptions pahoOptions(IssuedCertificate cert) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(PemKeyStores.keyManagers(cert.certificatePem(), cert.privateKeyPem()).getKeyManagers(),
                 PemKeyStores.trustManagers(ca.caCertificatePem()).getTrustManagers(), null);
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setAutomaticReconnect(false);
         options.setSocketFactory(tls.getSocketFactory());
-        MqttClient client = new MqttClient("ssl://127.0.0.1:" + gateway.port(), chargerId, new MemoryPersistence());
-        client.setTimeToWait(10_000);
-        client.connect(options);
-        return client;
+        return options;
     }
 
     private static CompletableFuture<Mqtt5PublishResult> publish(Mqtt5AsyncClient client, String chargerId, int second) {
@@ -188,7 +236,9 @@ class HiveMqGatewayTest {
         final CountDownLatch commitStarted = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final Map<String, TelemetryRecord> stored = new ConcurrentHashMap<>();
+        final Set<Instant> storedTimestamps = ConcurrentHashMap.newKeySet();
         volatile boolean fail;
+        volatile long commitMillis;
 
         @Override
         public void commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters) {
@@ -198,10 +248,20 @@ class HiveMqGatewayTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (commitMillis > 0) {
+                try {
+                    Thread.sleep(commitMillis); // a slow disk
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (fail) {
                 throw new StorageException("disk full", null);
             }
-            records.forEach(r -> stored.put(r.chargerId(), r));
+            records.forEach(r -> {
+                stored.put(r.chargerId(), r);
+                storedTimestamps.add(r.timestamp());
+            });
         }
 
         @Override
