@@ -79,6 +79,8 @@ class HttpApiIT {
         "/api/v1/chargers/CH-1/telemetry?from=2026-02-10T19:58:24",
         "/api/v1/chargers/CH-1/telemetry?from=2026-02-11T00:00:00Z&to=2026-02-10T00:00:00Z",
         "/api/v1/chargers/CH-1/telemetry?order=sideways",
+        "/api/v1/chargers/CH-1/telemetry/count?to=2026-02-10T00:00:00Z&from=2026-02-10T00:00:00Z",
+        "/api/v1/chargers/CH-1/telemetry/count?from=now",
         "/api/v1/chargers/CH-1/telemetry?cursor=forged",
         "/api/v1/dead-letters?limit=-1",
         "/api/v1/devices?cursor=../../etc"

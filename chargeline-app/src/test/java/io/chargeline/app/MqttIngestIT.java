@@ -108,6 +108,9 @@ class MqttIngestIT {
                 + "/telemetry?from=2026-02-10T00:00:00Z&to=2026-02-11T00:00:00Z"));
         assertThat(history.get("items")).hasSize(1);
         assertThat(history.at("/items/0/data/n").asInt()).isEqualTo(2);
+        JsonNode count = TestPlatform.json(server.get("/api/v1/chargers/" + charger.chargerId()
+                + "/telemetry/count?from=2026-02-10T00:00:00Z&to=2026-02-11T00:00:00Z"));
+        assertThat(count.get("count").asLong()).isEqualTo(1);
     }
 
     static List<String[]> invalidSamples() throws IOException {

@@ -21,6 +21,9 @@ public interface TelemetryStore extends AutoCloseable {
 
     Page<TelemetryRecord> history(HistoryQuery query);
 
+    /** How many records the charger has with {@code from <= timestamp < to}. */
+    long count(String chargerId, Instant from, Instant to);
+
     /** The newest dead letters first. */
     List<DeadLetter> recentDeadLetters(int limit);
 

@@ -162,6 +162,11 @@ class IngestPipelineTest {
         }
 
         @Override
+        public long count(String chargerId, Instant from, Instant to) {
+            return 0;
+        }
+
+        @Override
         public List<DeadLetter> recentDeadLetters(int limit) {
             return List.of();
         }

@@ -67,6 +67,7 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/metrics", ops::metrics);
             config.routes.get("/telemetry/{chargerId}", telemetry::latest);
             config.routes.get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history);
+            config.routes.get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count);
             config.routes.post("/api/v1/devices", devices::create);
             config.routes.get("/api/v1/devices", devices::list);
             config.routes.get("/api/v1/devices/{chargerId}", devices::get);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
 import io.chargeline.core.HistoryQuery;
+import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.QueryMetrics;
@@ -42,6 +43,25 @@ final class TelemetryRoutes {
             return;
         }
         ctx.contentType("application/json").result(Json.bytes(Json.telemetry(latest.get())));
+    }
+
+    /** GET /api/v1/chargers/{chargerId}/telemetry/count?from=&to= */
+    void count(Context ctx) {
+        String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
+        Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
+        Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        if (!from.isBefore(to)) {
+            throw new InvalidRequestException("from must be before to");
+        }
+        long start = System.nanoTime();
+        long count = store.count(chargerId, from, to);
+        metrics.queryDuration("count", Duration.ofNanos(System.nanoTime() - start));
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("chargerId", chargerId)
+                .put("from", Json.time(from))
+                .put("to", Json.time(to))
+                .put("count", count);
+        ctx.contentType("application/json").result(Json.bytes(body));
     }
 
     /** GET /api/v1/chargers/{chargerId}/telemetry?from=&to=&limit=&order=&cursor= */

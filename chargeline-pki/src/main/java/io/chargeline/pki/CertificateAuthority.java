@@ -40,7 +40,6 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -234,16 +233,25 @@ public final class CertificateAuthority implements CertificateIssuer {
         return new BigInteger(127, RANDOM).add(BigInteger.ONE);
     }
 
+    /** Reads a PKCS#8 or SEC1 PEM key as a JDK key, so JDK signers and key stores accept it. */
     static PrivateKey readPrivateKey(String pem) throws IOException {
         Object parsed = Pem.decode(pem);
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
+        PrivateKeyInfo info;
         if (parsed instanceof PEMKeyPair pair) {
-            return converter.getKeyPair(pair).getPrivate();
+            info = pair.getPrivateKeyInfo();
+        } else if (parsed instanceof PrivateKeyInfo keyInfo) {
+            info = keyInfo;
+        } else {
+            throw new IOException("not a PEM private key");
         }
-        if (parsed instanceof PrivateKeyInfo info) {
-            return converter.getPrivateKey(info);
+        String algorithm = info.getPrivateKeyAlgorithm().getAlgorithm().equals(
+                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey) ? "EC" : "RSA";
+        try {
+            return java.security.KeyFactory.getInstance(algorithm)
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("unsupported private key: " + e.getMessage(), e);
         }
-        throw new IOException("not a PEM private key");
     }
 
     /** PKCS#8 PEM ("BEGIN PRIVATE KEY"), which OpenSSL, mosquitto and Java clients all read. */

@@ -35,6 +35,20 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void caLoadedFromDisk_stillSignsDeviceAndServerCertificates() {
+        CertificateAuthority.loadOrCreate(dir, clock);
+        CertificateAuthority reloaded = CertificateAuthority.loadOrCreate(dir, clock);
+
+        X509Certificate device = PemKeyStores.certificate(reloaded.issue("CH-after-restart").certificatePem());
+        X509Certificate server = reloaded.issueServer(List.of("localhost")).certificate();
+
+        assertThat(reloaded.hasIssued(device)).isTrue();
+        assertThat(reloaded.hasIssued(server)).isTrue();
+        assertThat(PemKeyStores.privateKey(PemKeyStores.privateKeyPem(PemKeyStores.newKeyPair().getPrivate()))
+                .getAlgorithm()).isEqualTo("EC");
+    }
+
+    @Test
     void issue_signsAClientCertificateNamingTheCharger_withItsKey() {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, clock);
 

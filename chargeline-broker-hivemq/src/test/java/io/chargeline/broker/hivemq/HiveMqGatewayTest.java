@@ -275,6 +275,11 @@ class HiveMqGatewayTest {
         }
 
         @Override
+        public long count(String chargerId, Instant from, Instant to) {
+            return 0;
+        }
+
+        @Override
         public List<DeadLetter> recentDeadLetters(int limit) {
             return List.of();
         }

@@ -86,6 +86,29 @@ final class HistoryScan {
         return true;
     }
 
+    /** Counts keys only; values are never decoded. */
+    static long count(RocksDB db, NavigableMap<LocalDate, ColumnFamilyHandle> buckets, String chargerId,
+            Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            return 0;
+        }
+        long count = 0;
+        byte[] lower = TelemetryKeys.key(chargerId, from);
+        byte[] upper = TelemetryKeys.key(chargerId, to);
+        for (ColumnFamilyHandle bucket
+                : buckets.subMap(TimeBuckets.dayOf(from), true, TimeBuckets.dayOf(to.minusNanos(1)), true).values()) {
+            try (Slice lo = new Slice(lower);
+                    Slice hi = new Slice(upper);
+                    ReadOptions options = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi);
+                    RocksIterator it = db.newIterator(bucket, options)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
     private static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }

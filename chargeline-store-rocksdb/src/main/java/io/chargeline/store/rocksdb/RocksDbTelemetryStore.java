@@ -160,6 +160,16 @@ final class RocksDbTelemetryStore implements TelemetryStore {
     }
 
     @Override
+    public long count(String chargerId, Instant from, Instant to) {
+        buckets.sharedLock().lock();
+        try {
+            return HistoryScan.count(db, buckets.all(), chargerId, from, to);
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+    }
+
+    @Override
     public List<DeadLetter> recentDeadLetters(int limit) {
         List<DeadLetter> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(deadLetters)) {

@@ -75,6 +75,19 @@ class RocksDbStorageTest {
     }
 
     @Test
+    void count_coversTheRangeAcrossDays_andOnlyThatCharger() {
+        for (int i = 0; i < 25; i++) {
+            commit(record("CH-1", T0.plusSeconds(10L * i), null));
+        }
+        commit(record("CH-10", T0, null), record("CH-1", T0, "{\"dup\":true}"));
+
+        assertThat(storage.telemetry().count("CH-1", T0, T0.plusSeconds(250))).isEqualTo(25);
+        assertThat(storage.telemetry().count("CH-1", T0.plusSeconds(10), T0.plusSeconds(20))).isEqualTo(1);
+        assertThat(storage.telemetry().count("CH-1", T0.plusSeconds(20), T0.plusSeconds(20))).isZero();
+        assertThat(storage.telemetry().count("CH-2", T0, T0.plusSeconds(250))).isZero();
+    }
+
+    @Test
     void history_rangeIsFromInclusiveToExclusive() {
         commit(record("CH-1", T0, null), record("CH-1", T0.plusSeconds(1), null), record("CH-1", T0.plusSeconds(2), null));
 

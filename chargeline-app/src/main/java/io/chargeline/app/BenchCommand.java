@@ -1,0 +1,105 @@
+package io.chargeline.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chargeline.tools.bench.IngestBench;
+import io.chargeline.tools.bench.LoadSettings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code chargeline bench ...}: the benchmark harness. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, run side by side with a peer.",
+        subcommands = {BenchCommand.Ingest.class})
+final class BenchCommand {
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "Sustained QoS 1 ingest over mutual TLS: acked msgs/s, PUBACK latency, server CPU/RSS; "
+                    + "verifies every acknowledged message is stored. --peer mosquitto runs the same load against Mosquitto.")
+    static final class Ingest implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--devices", defaultValue = "1000", description = "Connections (chargers). Default: ${DEFAULT-VALUE}")
+        int devices;
+
+        @Option(names = "--duration", defaultValue = "60s", description = "Measured time, e.g. 60s or PT2M. Default: ${DEFAULT-VALUE}")
+        String duration;
+
+        @Option(names = "--warmup", defaultValue = "5s", description = "Unmeasured time first. Default: ${DEFAULT-VALUE}")
+        String warmup;
+
+        @Option(names = "--qos", defaultValue = "1", description = "0 or 1. Default: ${DEFAULT-VALUE}")
+        int qos;
+
+        @Option(names = "--inflight", defaultValue = "16", description = "Outstanding publishes per device. Default: ${DEFAULT-VALUE}")
+        int inflight;
+
+        @Option(names = "--payload-bytes", defaultValue = "200", description = "Payload size. Default: ${DEFAULT-VALUE}")
+        int payloadBytes;
+
+        @Option(names = "--peer", description = "Also run against this broker: mosquitto")
+        String peer;
+
+        @Option(names = "--out", defaultValue = "bench-results", description = "Folder for results and logs. Default: ${DEFAULT-VALUE}")
+        Path out;
+
+        @Option(names = "--jar", description = "Chargeline runnable jar to start (default: this one)")
+        Path jar;
+
+        @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of the Chargeline server. Default: ${DEFAULT-VALUE}")
+        String serverHeap;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter console = spec.commandLine().getOut();
+            LoadSettings load = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
+                    qos, inflight, payloadBytes);
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path work = out.resolve("ingest-" + stamp);
+            IngestBench.Settings settings = new IngestBench.Settings(load, peer, work, jar == null ? selfJar() : jar,
+                    List.of("-Xmx" + serverHeap));
+            IngestBench.Outcome outcome = new IngestBench(settings, line -> {
+                console.println(line);
+                console.flush();
+            }).run();
+            console.print(IngestBench.table(outcome, load));
+            Path json = work.resolve("result.json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .findAndRegisterModules()
+                    .writeValue(json.toFile(), IngestBench.summary(outcome, load));
+            console.println("results: " + json);
+            console.flush();
+            return outcome.verification().lostNothing() ? 0 : 2;
+        }
+
+        private static Path selfJar() throws Exception {
+            Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                throw new IllegalArgumentException("not running from the runnable jar; pass --jar chargeline-app/target/chargeline.jar");
+            }
+            return self;
+        }
+    }
+
+    /** Accepts 60s, 5m, 2h or an ISO-8601 duration. */
+    static Duration duration(String text, String flag) {
+        try {
+            if (text.matches("\\d+[smh]")) {
+                return Duration.parse("PT" + text.toUpperCase());
+            }
+            return Duration.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(flag + " must look like 60s, 5m or PT2M, was " + text);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.chargeline.tools.bench;
+
+import io.chargeline.pki.CertificateAuthority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@code bench ingest}: the same closed-loop load against Chargeline (ack after durable commit) and,
+ * optionally, against Mosquitto (relay, no persistence), with the same certificates, in one run.
+ */
+public final class IngestBench {
+    /** Where and how to run. {@code jar} is Chargeline's runnable jar; {@code peer} may be null. */
+    public record Settings(LoadSettings load, String peer, Path workDir, Path jar, List<String> serverJvmOptions) {}
+
+    /** Both runs, and the verification of the Chargeline run. */
+    public record Outcome(LoadResult chargeline, Verification verification, LoadResult peer) {}
+
+    private static final String API_KEY = "bench-admin-key-0123456789";
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+
+    public IngestBench(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public Outcome run() throws Exception {
+        Path work = Files.createDirectories(settings.workDir());
+        Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        LoadResult ours;
+        Verification verification;
+        Fleet fleet;
+        CertificateAuthority ca;
+        try (ChargelineServer server = ChargelineServer.start(settings.jar(), work.resolve("chargeline-data"), API_KEY,
+                settings.serverJvmOptions(), work.resolve("chargeline.log"))) {
+            progress.accept("Chargeline started (pid " + server.pid() + "); provisioning " + settings.load().devices()
+                    + " chargers with CSRs");
+            fleet = Fleet.provision(server.api(), "bench-", settings.load().devices(), work.resolve("fleet"));
+            ours = new IngestLoad(settings.load(), fleet, base, progress)
+                    .run(server.name(), "127.0.0.1", server.mqttPort(), server.pid());
+            progress.accept("verifying through the API that every acknowledged message is stored");
+            Instant end = base.plus(Duration.ofHours(1));
+            verification = Verification.check(ours.ackedPerDevice(), id -> server.api().count(id, base, end));
+            ca = CertificateAuthority.loadOrCreate(server.dataDir().resolve("tls"), Clock.systemUTC());
+        }
+        LoadResult peer = null;
+        if ("mosquitto".equals(settings.peer())) {
+            try (MosquittoServer mosquitto = MosquittoServer.start(ca, work.resolve("mosquitto"))) {
+                progress.accept("Mosquitto started (pid " + mosquitto.pid() + ")");
+                peer = new IngestLoad(settings.load(), fleet, base, progress)
+                        .run(mosquitto.name(), "127.0.0.1", mosquitto.mqttPort(), mosquitto.pid());
+            }
+        } else if (settings.peer() != null) {
+            throw new IllegalArgumentException("--peer must be mosquitto");
+        }
+        return new Outcome(ours, verification, peer);
+    }
+
+    /** The figures as a JSON-ready map (per-device counts left out). */
+    public static java.util.Map<String, Object> summary(Outcome o, LoadSettings load) {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("settings", load);
+        out.put("chargeline", withoutDevices(o.chargeline()));
+        out.put("verification", java.util.Map.of("acked", o.verification().acked(), "stored", o.verification().stored(),
+                "ackedButNotStored", o.verification().missing(), "shortfallByCharger", o.verification().shortfall()));
+        if (o.peer() != null) {
+            out.put("mosquitto", withoutDevices(o.peer()));
+            out.put("ratioAckedPerSecond", o.chargeline().ackedPerSecond() / o.peer().ackedPerSecond());
+        }
+        out.put("semantics", "Chargeline acks after a synced RocksDB commit; Mosquitto relays with persistence off");
+        return out;
+    }
+
+    private static java.util.Map<String, Object> withoutDevices(LoadResult r) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("sent", r.sent());
+        m.put("acked", r.acked());
+        m.put("failed", r.failed());
+        m.put("measuredSeconds", r.measuredSeconds());
+        m.put("ackedPerSecond", r.ackedPerSecond());
+        m.put("pubackMillis", r.pubackMillis());
+        m.put("ackedEachSecond", r.ackedEachSecond());
+        m.put("connectSeconds", r.connectSeconds());
+        m.put("serverCpuCores", r.serverCpuCores());
+        m.put("serverRssMiB", r.serverRssMiB());
+        m.put("serverPeakRssMiB", r.serverPeakRssMiB());
+        return m;
+    }
+
+    /** The human-readable table: Chargeline, the peer, and the ratio. */
+    public static String table(Outcome o, LoadSettings load) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%nbench ingest: %d devices, QoS %d, %d in flight per device, %d-byte payloads, %ds measured%n",
+                load.devices(), load.qos(), load.inflight(), load.payloadBytes(), load.duration().toSeconds()));
+        LoadResult c = o.chargeline();
+        LoadResult p = o.peer();
+        out.append(String.format("%-28s %16s %16s %10s%n", "", "Chargeline", p == null ? "" : "Mosquitto", p == null ? "" : "ratio"));
+        row(out, "acked msgs/s", c.ackedPerSecond(), p == null ? null : p.ackedPerSecond(), true);
+        row(out, "PUBACK p50 ms", c.pubackMillis().p50(), p == null ? null : p.pubackMillis().p50(), false);
+        row(out, "PUBACK p99 ms", c.pubackMillis().p99(), p == null ? null : p.pubackMillis().p99(), false);
+        row(out, "PUBACK p99.9 ms", c.pubackMillis().p999(), p == null ? null : p.pubackMillis().p999(), false);
+        row(out, "connect all s", c.connectSeconds(), p == null ? null : p.connectSeconds(), false);
+        row(out, "server CPU cores", c.serverCpuCores(), p == null ? null : p.serverCpuCores(), false);
+        row(out, "server RSS MiB", c.serverRssMiB(), p == null ? null : p.serverRssMiB(), false);
+        row(out, "failed publishes", c.failed(), p == null ? null : (double) p.failed(), false);
+        out.append(String.format("%-28s %16s%n", "acked but not stored", o.verification().missing()
+                + (o.verification().lostNothing() ? " (none)" : " LOST")));
+        out.append("Chargeline acknowledges after the record is committed with a synced WAL;");
+        out.append(p == null ? "\n" : " Mosquitto relays and acknowledges from memory (persistence off).\n");
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, double ours, Double theirs, boolean ratio) {
+        if (theirs == null) {
+            out.append(String.format("%-28s %16.2f%n", name, ours));
+        } else {
+            String r = ratio && theirs > 0 ? String.format("%.2fx", ours / theirs) : "";
+            out.append(String.format("%-28s %16.2f %16.2f %10s%n", name, ours, theirs, r));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.chargeline.tools.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/** Publish→acknowledgement latencies, recorded concurrently, in microseconds up to one minute. */
+public final class LatencyStats {
+    private static final long MAX_MICROS = 60_000_000L;
+
+    private final Recorder recorder = new Recorder(MAX_MICROS, 3);
+    private final Histogram total = new Histogram(MAX_MICROS, 3);
+
+    public void recordNanos(long nanos) {
+        recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1_000)));
+    }
+
+    /** Everything recorded so far (safe to call while recording goes on). */
+    public synchronized Snapshot snapshot() {
+        total.add(recorder.getIntervalHistogram());
+        return new Snapshot(total.getTotalCount(), millis(50), millis(99), millis(99.9), total.getMaxValue() / 1000.0);
+    }
+
+    private double millis(double percentile) {
+        return total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** Latency figures in milliseconds. */
+    public record Snapshot(long count, double p50, double p99, double p999, double max) {}
+}
