@@ -66,7 +66,9 @@ public final class IngestBench {
     /** The figures as a JSON-ready map (per-device counts left out). */
     public static java.util.Map<String, Object> summary(Outcome o, LoadSettings load) {
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("settings", load);
+        out.put("settings", java.util.Map.of("devices", load.devices(), "durationSeconds", load.duration().toSeconds(),
+                "warmupSeconds", load.warmup().toSeconds(), "qos", load.qos(), "inflight", load.inflight(),
+                "payloadBytes", load.payloadBytes()));
         out.put("chargeline", withoutDevices(o.chargeline()));
         out.put("verification", java.util.Map.of("acked", o.verification().acked(), "stored", o.verification().stored(),
                 "ackedButNotStored", o.verification().missing(), "shortfallByCharger", o.verification().shortfall()));

@@ -1,0 +1,39 @@
+package io.chargeline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chargeline.tools.bench.IngestBench;
+import io.chargeline.tools.bench.LoadSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small run of the benchmark harness itself: both targets measured, every acknowledged message verified. */
+class IngestBenchIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void smallRun_againstChargelineAndMosquitto_measuresBoth_andFindsNothingLost() throws Exception {
+        LoadSettings load = new LoadSettings(5, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 4, 200);
+        List<String> progress = new ArrayList<>();
+        IngestBench.Settings settings = new IngestBench.Settings(load, "mosquitto", dir,
+                Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"));
+
+        IngestBench.Outcome outcome = new IngestBench(settings, progress::add).run();
+
+        assertThat(outcome.chargeline().acked()).isPositive();
+        assertThat(outcome.chargeline().ackedPerSecond()).isPositive();
+        assertThat(outcome.chargeline().pubackMillis().count()).isPositive();
+        assertThat(outcome.verification().acked()).isEqualTo(outcome.chargeline().acked());
+        assertThat(outcome.verification().lostNothing()).isTrue();
+        assertThat(outcome.peer().acked()).isPositive();
+        assertThat(outcome.chargeline().failed() + outcome.peer().failed()).isZero();
+        String table = IngestBench.table(outcome, load);
+        assertThat(table).contains("Chargeline", "Mosquitto", "ratio", "acked but not stored", "0 (none)");
+        assertThat(progress).anySatisfy(line -> assertThat(line).contains("verifying"));
+    }
+}
