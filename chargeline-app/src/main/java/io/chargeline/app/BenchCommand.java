@@ -59,6 +59,10 @@ final class BenchCommand {
         @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of the Chargeline server. Default: ${DEFAULT-VALUE}")
         String serverHeap;
 
+        @Option(names = "--server-jvm-option", description = "Extra JVM option for the Chargeline server, repeatable "
+                + "(e.g. -XX:StartFlightRecording=filename=server.jfr to profile it)")
+        List<String> serverJvmOptions = new java.util.ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
@@ -67,7 +71,8 @@ final class BenchCommand {
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path work = out.resolve("ingest-" + stamp);
             IngestBench.Settings settings = new IngestBench.Settings(load, peer, work, jar == null ? selfJar() : jar,
-                    List.of("-Xmx" + serverHeap));
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xmx" + serverHeap),
+                            serverJvmOptions.stream()).toList());
             IngestBench.Outcome outcome = new IngestBench(settings, line -> {
                 console.println(line);
                 console.flush();

@@ -60,6 +60,16 @@ public final class ApiClient {
         return JSON.readTree(response.body()).get("count").asLong();
     }
 
+    /** The Prometheus text of /metrics. */
+    public String metrics() throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                .header("Authorization", "Bearer " + apiKey).GET());
+        if (response.statusCode() != 200) {
+            throw new IOException("metrics failed: HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
         try {
             return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());

@@ -19,7 +19,7 @@ public final class IngestBench {
     public record Settings(LoadSettings load, String peer, Path workDir, Path jar, List<String> serverJvmOptions) {}
 
     /** Both runs, and the verification of the Chargeline run. */
-    public record Outcome(LoadResult chargeline, Verification verification, LoadResult peer) {}
+    public record Outcome(LoadResult chargeline, ServerMetrics serverMetrics, Verification verification, LoadResult peer) {}
 
     private static final String API_KEY = "bench-admin-key-0123456789";
 
@@ -36,6 +36,7 @@ public final class IngestBench {
         Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         LoadResult ours;
         Verification verification;
+        ServerMetrics serverMetrics;
         Fleet fleet;
         CertificateAuthority ca;
         try (ChargelineServer server = ChargelineServer.start(settings.jar(), work.resolve("chargeline-data"), API_KEY,
@@ -45,6 +46,7 @@ public final class IngestBench {
             fleet = Fleet.provision(server.api(), "bench-", settings.load().devices(), work.resolve("fleet"));
             ours = new IngestLoad(settings.load(), fleet, base, progress)
                     .run(server.name(), "127.0.0.1", server.mqttPort(), server.pid());
+            serverMetrics = ServerMetrics.parse(server.api().metrics());
             progress.accept("verifying through the API that every acknowledged message is stored");
             Instant end = base.plus(Duration.ofHours(1));
             verification = Verification.check(ours.ackedPerDevice(), id -> server.api().count(id, base, end));
@@ -60,7 +62,7 @@ public final class IngestBench {
         } else if (settings.peer() != null) {
             throw new IllegalArgumentException("--peer must be mosquitto");
         }
-        return new Outcome(ours, verification, peer);
+        return new Outcome(ours, serverMetrics, verification, peer);
     }
 
     /** The figures as a JSON-ready map (per-device counts left out). */
@@ -70,6 +72,7 @@ public final class IngestBench {
                 "warmupSeconds", load.warmup().toSeconds(), "qos", load.qos(), "inflight", load.inflight(),
                 "payloadBytes", load.payloadBytes()));
         out.put("chargeline", withoutDevices(o.chargeline()));
+        out.put("chargelineServer", o.serverMetrics());
         out.put("verification", java.util.Map.of("acked", o.verification().acked(), "stored", o.verification().stored(),
                 "ackedButNotStored", o.verification().missing(), "shortfallByCharger", o.verification().shortfall()));
         if (o.peer() != null) {
@@ -112,6 +115,8 @@ public final class IngestBench {
         row(out, "server CPU cores", c.serverCpuCores(), p == null ? null : p.serverCpuCores(), false);
         row(out, "server RSS MiB", c.serverRssMiB(), p == null ? null : p.serverRssMiB(), false);
         row(out, "failed publishes", c.failed(), p == null ? null : (double) p.failed(), false);
+        out.append(String.format("%-28s %16.1f%n", "Chargeline msgs per commit", o.serverMetrics().meanBatchSize()));
+        out.append(String.format("%-28s %16.2f%n", "Chargeline commit ms", o.serverMetrics().meanCommitMillis()));
         out.append(String.format("%-28s %16s%n", "acked but not stored", o.verification().missing()
                 + (o.verification().lostNothing() ? " (none)" : " LOST")));
         out.append("Chargeline acknowledges after the record is committed with a synced WAL;");
