@@ -49,6 +49,12 @@ final class RocksDbTelemetryStore implements TelemetryStore {
     private final int maxDeadLetters;
     private final AtomicLong deadLetterSequence;
     private long deadLetterCount;
+    /**
+     * Each charger's newest stored timestamp, so a commit need not read the index back. Touched only by the
+     * single writer thread (see {@link TelemetryStore#commit}).
+     */
+    private final Map<String, Instant> latestCache = new HashMap<>();
+    private static final int LATEST_CACHE_ENTRIES = 1_000_000;
 
     RocksDbTelemetryStore(RocksDB db, TimeBuckets buckets, ColumnFamilyHandle meta, ColumnFamilyHandle latest,
             ColumnFamilyHandle deadLetters, WriteOptions syncWrites, Duration retention, int maxDeadLetters) {
@@ -70,10 +76,10 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         if (records.isEmpty() && letters.isEmpty()) {
             return;
         }
+        Map<String, Instant> newest = new HashMap<>();
         buckets.sharedLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             Map<LocalDate, ColumnFamilyHandle> touched = new HashMap<>();
-            Map<String, Instant> newest = new HashMap<>();
             for (TelemetryRecord r : records) {
                 LocalDate day = TimeBuckets.dayOf(r.timestamp());
                 ColumnFamilyHandle bucket = touched.get(day);
@@ -94,6 +100,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
                         DeadLetterCodec.encode(letter));
             }
             db.write(syncWrites, batch);
+            rememberLatest(newest);
             deadLetterCount += letters.size();
         } catch (RocksDBException e) {
             throw new StorageException("RocksDB write failed: " + e.getMessage(), e);
@@ -106,24 +113,39 @@ final class RocksDbTelemetryStore implements TelemetryStore {
     }
 
     private void putLatest(WriteBatch batch, Map<String, Instant> newest) throws RocksDBException {
-        if (newest.isEmpty()) {
-            return;
-        }
-        List<String> ids = new ArrayList<>(newest.keySet());
-        List<byte[]> keys = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            keys.add(id.getBytes(StandardCharsets.US_ASCII));
-        }
-        List<byte[]> current = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), latest), keys);
-        for (int i = 0; i < ids.size(); i++) {
-            Instant candidate = newest.get(ids.get(i));
-            byte[] stored = current.get(i);
-            if (stored == null || !RecordCodec.getInstant(ByteBuffer.wrap(stored)).isAfter(candidate)) {
-                ByteBuffer value = ByteBuffer.allocate(12);
-                RecordCodec.putInstant(value, candidate);
-                batch.put(latest, keys.get(i), value.array());
+        List<String> misses = new ArrayList<>();
+        for (String id : newest.keySet()) {
+            if (!latestCache.containsKey(id)) {
+                misses.add(id);
             }
         }
+        if (!misses.isEmpty()) {
+            if (latestCache.size() + misses.size() > LATEST_CACHE_ENTRIES) {
+                latestCache.clear(); // crude bound; a fleet this large simply reads the index more often
+            }
+            List<byte[]> keys = new ArrayList<>(misses.size());
+            for (String id : misses) {
+                keys.add(id.getBytes(StandardCharsets.US_ASCII));
+            }
+            List<byte[]> stored = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), latest), keys);
+            for (int i = 0; i < misses.size(); i++) {
+                byte[] value = stored.get(i);
+                latestCache.put(misses.get(i), value == null ? Instant.MIN : RecordCodec.getInstant(ByteBuffer.wrap(value)));
+            }
+        }
+        for (Map.Entry<String, Instant> e : newest.entrySet()) {
+            Instant current = latestCache.get(e.getKey());
+            if (current == null || !current.isAfter(e.getValue())) {
+                ByteBuffer value = ByteBuffer.allocate(12);
+                RecordCodec.putInstant(value, e.getValue());
+                batch.put(latest, e.getKey().getBytes(StandardCharsets.US_ASCII), value.array());
+            }
+        }
+    }
+
+    /** After a successful write: the cache now mirrors what the batch wrote. */
+    private void rememberLatest(Map<String, Instant> newest) {
+        newest.forEach((id, ts) -> latestCache.merge(id, ts, (a, b) -> a.isAfter(b) ? a : b));
     }
 
     @Override
