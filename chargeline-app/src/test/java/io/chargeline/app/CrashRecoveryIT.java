@@ -8,8 +8,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.chargeline.tools.bench.ChargelineServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,14 +44,12 @@ class CrashRecoveryIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private Process server;
-    private int mqttPort;
-    private int httpPort;
+    private ChargelineServer server;
 
     @AfterEach
-    void killServer() {
-        if (server != null) {
-            server.destroyForcibly();
+    void killServer() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.stop(false);
         }
     }
 
@@ -66,8 +64,6 @@ class CrashRecoveryIT {
     }
 
     private void assertNoAcknowledgedMessageLost(boolean graceful) throws Exception {
-        mqttPort = freePort();
-        httpPort = freePort();
         startServer("first");
         List<Credentials> chargers = new ArrayList<>();
         for (int i = 0; i < CHARGERS; i++) {
@@ -83,14 +79,10 @@ class CrashRecoveryIT {
         }
 
         await().atMost(Duration.ofMinutes(2)).until(() -> acked.size() >= 3_000);
+        // SIGTERM: stop accepting, commit what was accepted, close the store; SIGKILL: no hook, no flush
+        int exitStatus = server.stop(graceful);
         if (graceful) {
-            server.destroy(); // SIGTERM: stop accepting, commit what was accepted, close the store
-        } else {
-            server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        }
-        assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        if (graceful) {
-            assertThat(server.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+            assertThat(exitStatus).as("exit status after SIGTERM").isIn(0, 143);
             assertThat(java.nio.file.Files.readString(dir.resolve("server-first.log"))).contains("store: closed");
         }
         Set<String> ackedBeforeDeath = Set.copyOf(acked);
@@ -110,7 +102,7 @@ class CrashRecoveryIT {
         assertThat(missing).as("acknowledged before the stop but not stored after restart").isEmpty();
         // the restarted server still provisions with its CA from disk, and the new charger can connect
         Credentials late = provision("CH-after-restart-" + graceful);
-        com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient client = late.mqtt5(mqttPort);
+        com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient client = late.mqtt5(server.mqttPort());
         client.connect();
         client.disconnect();
     }
@@ -119,7 +111,7 @@ class CrashRecoveryIT {
         Mqtt5AsyncClient client = Mqtt5Client.builder()
                 .identifier(charger.chargerId())
                 .serverHost("127.0.0.1")
-                .serverPort(mqttPort)
+                .serverPort(server.mqttPort())
                 .sslConfig(charger.ssl())
                 .buildAsync();
         try {
@@ -169,17 +161,9 @@ class CrashRecoveryIT {
         return out;
     }
 
-    private void startServer(String run) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", Path.of("target", "chargeline.jar").toAbsolutePath().toString(),
-                "start", "--data-dir", dir.resolve("data").toString(),
-                "--mqtt-port", String.valueOf(mqttPort), "--http-port", String.valueOf(httpPort))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + run + ".log").toFile());
-        builder.environment().put("CHARGELINE_ADMIN_API_KEY", TestPlatform.ADMIN_KEY);
-        server = builder.start();
-        await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
-                .until(() -> send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode() == 200);
+    private void startServer(String run) throws IOException, InterruptedException {
+        server = ChargelineServer.start(Path.of("target", "chargeline.jar").toAbsolutePath(), dir.resolve("data"),
+                TestPlatform.ADMIN_KEY, List.of("-Xmx512m"), dir.resolve("server-" + run + ".log"));
     }
 
     private Credentials provision(String chargerId) throws Exception {
@@ -200,12 +184,6 @@ class CrashRecoveryIT {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
     }
 }

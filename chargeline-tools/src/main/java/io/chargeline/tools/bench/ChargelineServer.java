@@ -57,6 +57,10 @@ public final class ChargelineServer extends ServerProcess {
         return mqttPort;
     }
 
+    public int httpPort() {
+        return httpPort;
+    }
+
     public ApiClient api() {
         return api;
     }

@@ -33,6 +33,23 @@ public abstract class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process with SIGTERM ({@code graceful}) or SIGKILL and returns its exit status.
+     *
+     * @throws IllegalStateException if it has not exited within 60 s
+     */
+    public int stop(boolean graceful) throws InterruptedException {
+        if (graceful) {
+            process.destroy();
+        } else {
+            process.destroyForcibly();
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name() + " did not exit within 60 s");
+        }
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
