@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ChargelineCli.Version.class,
         description = "Self-hosted telemetry platform for EV chargers.",
-        subcommands = {StartCommand.class, DeviceCommand.class, BenchCommand.class})
+        subcommands = {StartCommand.class, DeviceCommand.class, SimulateCommand.class, DemoCommand.class,
+            BenchCommand.class})
 public final class ChargelineCli {
 
     public static void main(String[] args) {

@@ -1,0 +1,104 @@
+package io.chargeline.app;
+
+import io.chargeline.tools.bench.ApiClient;
+import io.chargeline.tools.bench.Fleet;
+import io.chargeline.tools.simulator.Simulator;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code chargeline simulate}: a fleet of simulated chargers against a running server. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Simulate chargers: provisioned with CSRs (keys stay here), publishing realistic telemetry over mTLS.")
+final class SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceCommand.Server server;
+
+    @Mixin
+    FleetOptions fleetOptions;
+
+    @Option(names = "--mqtt-host", defaultValue = "127.0.0.1", description = "MQTT host. Default: ${DEFAULT-VALUE}")
+    String mqttHost;
+
+    @Option(names = "--mqtt-port", defaultValue = "${env:CHARGELINE_MQTT_PORT:-8883}", description = "Default: ${DEFAULT-VALUE}")
+    int mqttPort;
+
+    /** The fleet's shape, shared with {@code demo}. */
+    static final class FleetOptions {
+        @Option(names = "--chargers", defaultValue = "50", description = "How many chargers. Default: ${DEFAULT-VALUE}")
+        int chargers;
+
+        @Option(names = "--interval", defaultValue = "10s", description = "Telemetry interval per charger. Default: ${DEFAULT-VALUE}")
+        String interval;
+
+        @Option(names = "--silent-fraction", defaultValue = "0", description = "Share of chargers that go silent after "
+                + "their first message (0-1). Default: ${DEFAULT-VALUE}")
+        double silentFraction;
+
+        @Option(names = "--fleet-dir", defaultValue = "sim-fleet", description = "Certificates are kept here and reused. "
+                + "Default: ${DEFAULT-VALUE}")
+        Path fleetDir;
+
+        @Option(names = "--prefix", defaultValue = "sim-", description = "Charger id prefix. Default: ${DEFAULT-VALUE}")
+        String prefix;
+
+        Simulator.Settings settings(String host, int port) {
+            Duration every = BenchCommand.duration(interval, "--interval");
+            return new Simulator.Settings(host, port, every, every.dividedBy(10), silentFraction);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ApiClient api = new ApiClient(server.server, server.apiKey());
+        return run(api, fleetOptions, mqttHost, mqttPort, spec.commandLine().getOut());
+    }
+
+    /** Provisions (or reuses) the fleet, runs it until Ctrl-C, prints progress every 2 s. */
+    static int run(ApiClient api, FleetOptions options, String host, int port, PrintWriter out) throws Exception {
+        Simulator.Settings settings = options.settings(host, port);
+        Files.createDirectories(options.fleetDir);
+        out.printf("provisioning %d chargers (certificates in %s)...%n", options.chargers, options.fleetDir);
+        out.flush();
+        Fleet fleet = Fleet.provision(api, options.prefix, options.chargers, options.fleetDir);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (Simulator simulator = new Simulator(settings, fleet, Clock.systemUTC())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "simulator-stop"));
+            simulator.start();
+            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", options.chargers, settings.interval());
+            out.flush();
+            simulator.reportUntil(stop, Duration.ofSeconds(2), line -> {
+                out.println(line);
+                out.flush();
+            });
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+
+    static URI uri(String host, int port) {
+        return URI.create("http://" + host + ":" + port);
+    }
+}
