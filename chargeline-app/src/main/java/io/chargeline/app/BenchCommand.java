@@ -47,6 +47,10 @@ final class BenchCommand {
         @Option(names = "--payload-bytes", defaultValue = "200", description = "Payload size. Default: ${DEFAULT-VALUE}")
         int payloadBytes;
 
+        @Option(names = "--rate", defaultValue = "0", description = "Total msgs/s to send (open loop, for latency at a given "
+                + "load); 0 = as fast as acknowledged. Default: ${DEFAULT-VALUE}")
+        int rate;
+
         @Option(names = "--peer", description = "Also run against this broker: mosquitto")
         String peer;
 
@@ -67,7 +71,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
             LoadSettings load = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
-                    qos, inflight, payloadBytes);
+                    qos, inflight, payloadBytes, rate);
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path work = out.resolve("ingest-" + stamp);
             IngestBench.Settings settings = new IngestBench.Settings(load, peer, work, jar == null ? selfJar() : jar,

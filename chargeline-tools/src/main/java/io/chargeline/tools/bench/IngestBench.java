@@ -70,7 +70,7 @@ public final class IngestBench {
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("settings", java.util.Map.of("devices", load.devices(), "durationSeconds", load.duration().toSeconds(),
                 "warmupSeconds", load.warmup().toSeconds(), "qos", load.qos(), "inflight", load.inflight(),
-                "payloadBytes", load.payloadBytes()));
+                "payloadBytes", load.payloadBytes(), "ratePerSecond", load.ratePerSecond()));
         out.put("chargeline", withoutDevices(o.chargeline()));
         out.put("chargelineServer", o.serverMetrics());
         out.put("verification", java.util.Map.of("acked", o.verification().acked(), "stored", o.verification().stored(),
@@ -102,8 +102,9 @@ public final class IngestBench {
     /** The human-readable table: Chargeline, the peer, and the ratio. */
     public static String table(Outcome o, LoadSettings load) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%nbench ingest: %d devices, QoS %d, %d in flight per device, %d-byte payloads, %ds measured%n",
-                load.devices(), load.qos(), load.inflight(), load.payloadBytes(), load.duration().toSeconds()));
+        out.append(String.format("%nbench ingest: %d devices, QoS %d, %d in flight per device, %d-byte payloads, %ds measured, %s%n",
+                load.devices(), load.qos(), load.inflight(), load.payloadBytes(), load.duration().toSeconds(),
+                load.ratePerSecond() == 0 ? "closed loop (max rate)" : "open loop at " + load.ratePerSecond() + " msgs/s"));
         LoadResult c = o.chargeline();
         LoadResult p = o.peer();
         out.append(String.format("%-28s %16s %16s %10s%n", "", "Chargeline", p == null ? "" : "Mosquitto", p == null ? "" : "ratio"));

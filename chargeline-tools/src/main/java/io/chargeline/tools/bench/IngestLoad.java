@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -72,13 +74,19 @@ public final class IngestLoad {
 
         Run run = new Run(devices.size());
         double cpuBefore = ProcessStats.cpuSeconds(serverPid);
-        for (int i = 0; i < devices.size(); i++) {
-            for (int k = 0; k < settings.inflight(); k++) {
-                run.outstanding.incrementAndGet();
-                run.publishNext(clients.get(i), devices.get(i).chargerId(), i);
+        Thread pacer = null;
+        if (settings.ratePerSecond() == 0) {
+            for (int i = 0; i < devices.size(); i++) {
+                for (int k = 0; k < settings.inflight(); k++) {
+                    run.outstanding.incrementAndGet();
+                    run.publishNext(clients.get(i), devices.get(i).chargerId(), i);
+                }
             }
+        } else {
+            pacer = new Thread(() -> run.pace(clients, devices), "bench-pacer");
+            pacer.setDaemon(true);
+            pacer.start();
         }
-        long warmupNanos = settings.warmup().toNanos();
         Thread.sleep(settings.warmup().toMillis());
         run.measuring.set(true);
         long measureStart = System.nanoTime();
@@ -96,6 +104,9 @@ public final class IngestLoad {
         double cpuAtMeasureEnd = ProcessStats.cpuSeconds(serverPid);
         run.measuring.set(false);
         run.stopped.set(true);
+        if (pacer != null) {
+            pacer.join(10_000);
+        }
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (run.outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
             Thread.sleep(20);
@@ -114,6 +125,10 @@ public final class IngestLoad {
             perDevice.put(devices.get(i).chargerId(), run.ackedPerDevice.get(i));
         }
         double cores = cpuBefore < 0 ? -1 : (cpuAtMeasureEnd - cpuAtMeasureStart) / measured;
+        if (run.skipped.get() > 0) {
+            progress.accept(String.format("%s: %d sends skipped because a connection had %d unacknowledged: the server "
+                    + "could not keep up with --rate", targetName, run.skipped.get(), settings.inflight()));
+        }
         return new LoadResult(targetName, run.sent.get(), run.acked.get(), run.failed.get(), measured,
                 ackedInWindow / measured, run.latency.snapshot(), perSecond, perDevice, connectSeconds, cores, rss, peak);
     }
@@ -122,6 +137,7 @@ public final class IngestLoad {
         final AtomicLong sent = new AtomicLong();
         final AtomicLong acked = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
         final AtomicInteger outstanding = new AtomicInteger();
         final AtomicInteger second = new AtomicInteger();
         final AtomicBoolean measuring = new AtomicBoolean();
@@ -139,11 +155,41 @@ public final class IngestLoad {
             padding = "x".repeat(Math.max(0, settings.payloadBytes() - 110)).getBytes(StandardCharsets.US_ASCII);
         }
 
+        /** Open loop: sends at the configured total rate, round robin, skipping connections at their cap. */
+        void pace(List<Mqtt5AsyncClient> clients, List<DeviceIdentity> devices) {
+            AtomicIntegerArray inflight = new AtomicIntegerArray(devices.size());
+            long start = System.nanoTime();
+            long issued = 0;
+            int next = 0;
+            while (!stopped.get()) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * settings.ratePerSecond());
+                for (; issued < due; issued++) {
+                    int device = next;
+                    next = (next + 1) % devices.size();
+                    if (inflight.get(device) >= settings.inflight()) {
+                        skipped.incrementAndGet(); // the server is behind: this connection is at its cap
+                        continue;
+                    }
+                    inflight.incrementAndGet(device);
+                    outstanding.incrementAndGet();
+                    send(clients.get(device), devices.get(device).chargerId(), device, () -> {
+                        inflight.decrementAndGet(device);
+                        outstanding.decrementAndGet();
+                    });
+                }
+                LockSupport.parkNanos(500_000);
+            }
+        }
+
         void publishNext(Mqtt5AsyncClient client, String chargerId, int device) {
             if (stopped.get()) {
                 outstanding.decrementAndGet();
                 return;
             }
+            send(client, chargerId, device, () -> publishNext(client, chargerId, device));
+        }
+
+        private void send(Mqtt5AsyncClient client, String chargerId, int device, Runnable then) {
             long seq = sequence.getAndIncrement(device);
             byte[] payload = payload(chargerId, seq);
             long start = System.nanoTime();
@@ -164,7 +210,7 @@ public final class IngestLoad {
                         } else {
                             failed.incrementAndGet();
                         }
-                        publishNext(client, chargerId, device);
+                        then.run();
                     });
         }
 
