@@ -36,4 +36,21 @@ class IngestBenchIT {
         assertThat(table).contains("Chargeline", "Mosquitto", "ratio", "acked but not stored", "0 (none)");
         assertThat(progress).anySatisfy(line -> assertThat(line).contains("verifying"));
     }
+
+    @Test
+    void pacedRun_sendsAtMostWhatIsDue_andFindsNothingLost() throws Exception {
+        LoadSettings load = new LoadSettings(4, Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 4, 200, 100);
+        IngestBench.Settings settings = new IngestBench.Settings(load, null, dir,
+                Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"));
+        long started = System.nanoTime();
+
+        IngestBench.Outcome outcome = new IngestBench(settings, line -> {}).run();
+
+        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
+        assertThat(outcome.chargeline().acked()).isPositive();
+        // the pacer never sends ahead of rate x elapsed, whatever the machine's speed
+        assertThat(outcome.chargeline().sent()).isLessThanOrEqualTo((long) (100 * elapsedSeconds) + 1);
+        assertThat(outcome.verification().lostNothing()).isTrue();
+        assertThat(outcome.peer()).isNull();
+    }
 }
