@@ -2,6 +2,7 @@ package io.chargeline.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chargeline bench ...}: the benchmark harness. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, run side by side with a peer.",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Connections.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -91,12 +92,59 @@ final class BenchCommand {
             return outcome.verification().lostNothing() ? 0 : 2;
         }
 
-        private static Path selfJar() throws Exception {
+        static Path selfJar() throws Exception {
             Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!Files.isRegularFile(self)) {
                 throw new IllegalArgumentException("not running from the runnable jar; pass --jar chargeline-app/target/chargeline.jar");
             }
             return self;
+        }
+    }
+
+    @Command(name = "connections", mixinStandardHelpOptions = true,
+            description = "Open and hold many mTLS connections: connect rate and server memory per 1,000 connections.")
+    static final class Connections implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--devices", defaultValue = "20000", description = "Connections. Default: ${DEFAULT-VALUE}")
+        int devices;
+
+        @Option(names = "--concurrency", defaultValue = "200", description = "Handshakes in progress at once. Default: ${DEFAULT-VALUE}")
+        int concurrency;
+
+        @Option(names = "--hold", defaultValue = "10s", description = "How long to hold them before measuring. Default: ${DEFAULT-VALUE}")
+        String hold;
+
+        @Option(names = "--peer", description = "Also run against this broker: mosquitto")
+        String peer;
+
+        @Option(names = "--out", defaultValue = "bench-results", description = "Default: ${DEFAULT-VALUE}")
+        Path out;
+
+        @Option(names = "--jar", description = "Chargeline runnable jar to start (default: this one)")
+        Path jar;
+
+        @Option(names = "--server-heap", defaultValue = "2g", description = "Default: ${DEFAULT-VALUE}")
+        String serverHeap;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter console = spec.commandLine().getOut();
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path work = out.resolve("connections-" + stamp);
+            ConnectionsBench.Settings settings = new ConnectionsBench.Settings(devices, concurrency,
+                    duration(hold, "--hold"), peer, work, jar == null ? Ingest.selfJar() : jar, List.of("-Xmx" + serverHeap));
+            ConnectionsBench.Outcome outcome = new ConnectionsBench(settings, line -> {
+                console.println(line);
+                console.flush();
+            }).run();
+            console.print(ConnectionsBench.table(outcome));
+            Path json = work.resolve("result.json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), outcome);
+            console.println("results: " + json);
+            console.flush();
+            return 0;
         }
     }
 

@@ -2,6 +2,7 @@ package io.chargeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
 import java.nio.file.Path;
@@ -52,5 +53,19 @@ class IngestBenchIT {
         assertThat(outcome.chargeline().sent()).isLessThanOrEqualTo((long) (100 * elapsedSeconds) + 1);
         assertThat(outcome.verification().lostNothing()).isTrue();
         assertThat(outcome.peer()).isNull();
+    }
+
+    @Test
+    void connectionsRun_holdsEveryConnection_onBothServers() throws Exception {
+        ConnectionsBench.Settings settings = new ConnectionsBench.Settings(10, 5, Duration.ofMillis(200), "mosquitto",
+                dir, Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"));
+
+        ConnectionsBench.Outcome outcome = new ConnectionsBench(settings, line -> {}).run();
+
+        assertThat(outcome.chargeline().connected()).isEqualTo(10);
+        assertThat(outcome.peer().connected()).isEqualTo(10);
+        assertThat(outcome.chargeline().failed() + outcome.peer().failed()).isZero();
+        assertThat(outcome.chargeline().connectedRssMiB()).isPositive();
+        assertThat(ConnectionsBench.table(outcome)).contains("RSS per 1000 conns MiB");
     }
 }
