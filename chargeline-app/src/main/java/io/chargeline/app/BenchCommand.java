@@ -13,7 +13,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.ArrayList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,52 +54,24 @@ final class BenchCommand {
                 + "load); 0 = as fast as acknowledged. Default: ${DEFAULT-VALUE}")
         int rate;
 
-        @Option(names = "--peer", description = "Also run against this broker: mosquitto")
-        String peer;
-
-        @Option(names = "--out", defaultValue = "bench-results", description = "Folder for results and logs. Default: ${DEFAULT-VALUE}")
-        Path out;
-
-        @Option(names = "--jar", description = "Chargeline runnable jar to start (default: this one)")
-        Path jar;
-
-        @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of the Chargeline server. Default: ${DEFAULT-VALUE}")
-        String serverHeap;
-
-        @Option(names = "--server-jvm-option", description = "Extra JVM option for the Chargeline server, repeatable "
-                + "(e.g. -XX:StartFlightRecording=filename=server.jfr to profile it)")
-        List<String> serverJvmOptions = new java.util.ArrayList<>();
+        @Mixin
+        ServerOptions server;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
             LoadSettings load = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
                     qos, inflight, payloadBytes, rate);
-            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path work = out.resolve("ingest-" + stamp);
-            IngestBench.Settings settings = new IngestBench.Settings(load, peer, work, jar == null ? selfJar() : jar,
-                    java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xmx" + serverHeap),
-                            serverJvmOptions.stream()).toList());
+            Path work = server.workDir("ingest");
+            IngestBench.Settings settings = new IngestBench.Settings(load, server.peer, work, server.jar(),
+                    server.jvmOptions());
             IngestBench.Outcome outcome = new IngestBench(settings, line -> {
                 console.println(line);
                 console.flush();
             }).run();
             console.print(IngestBench.table(outcome, load));
-            Path json = work.resolve("result.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .findAndRegisterModules()
-                    .writeValue(json.toFile(), IngestBench.summary(outcome, load));
-            console.println("results: " + json);
-            console.flush();
+            writeResult(work, IngestBench.summary(outcome, load), console);
             return outcome.verification().lostNothing() ? 0 : 2;
-        }
-
-        static Path selfJar() throws Exception {
-            Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!Files.isRegularFile(self)) {
-                throw new IllegalArgumentException("not running from the runnable jar; pass --jar chargeline-app/target/chargeline.jar");
-            }
-            return self;
         }
     }
 
@@ -116,36 +90,70 @@ final class BenchCommand {
         @Option(names = "--hold", defaultValue = "10s", description = "How long to hold them before measuring. Default: ${DEFAULT-VALUE}")
         String hold;
 
-        @Option(names = "--peer", description = "Also run against this broker: mosquitto")
-        String peer;
-
-        @Option(names = "--out", defaultValue = "bench-results", description = "Default: ${DEFAULT-VALUE}")
-        Path out;
-
-        @Option(names = "--jar", description = "Chargeline runnable jar to start (default: this one)")
-        Path jar;
-
-        @Option(names = "--server-heap", defaultValue = "2g", description = "Default: ${DEFAULT-VALUE}")
-        String serverHeap;
+        @Mixin
+        ServerOptions server;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
-            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path work = out.resolve("connections-" + stamp);
+            Path work = server.workDir("connections");
             ConnectionsBench.Settings settings = new ConnectionsBench.Settings(devices, concurrency,
-                    duration(hold, "--hold"), peer, work, jar == null ? Ingest.selfJar() : jar, List.of("-Xmx" + serverHeap));
+                    duration(hold, "--hold"), server.peer, work, server.jar(), server.jvmOptions());
             ConnectionsBench.Outcome outcome = new ConnectionsBench(settings, line -> {
                 console.println(line);
                 console.flush();
             }).run();
             console.print(ConnectionsBench.table(outcome));
-            Path json = work.resolve("result.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), outcome);
-            console.println("results: " + json);
-            console.flush();
+            writeResult(work, outcome, console);
             return 0;
         }
+    }
+
+    /** Where results go and how the servers under test are started; shared by every benchmark. */
+    static final class ServerOptions {
+        @Option(names = "--peer", description = "Also run against this broker: mosquitto")
+        String peer;
+
+        @Option(names = "--out", defaultValue = "bench-results", description = "Folder for results and logs. Default: ${DEFAULT-VALUE}")
+        Path out;
+
+        @Option(names = "--jar", description = "Chargeline runnable jar to start (default: this one)")
+        Path jar;
+
+        @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of the Chargeline server. Default: ${DEFAULT-VALUE}")
+        String serverHeap;
+
+        @Option(names = "--server-jvm-option", description = "Extra JVM option for the Chargeline server, repeatable "
+                + "(e.g. -XX:StartFlightRecording=filename=server.jfr to profile it)")
+        List<String> serverJvmOptions = new ArrayList<>();
+
+        Path workDir(String benchmark) {
+            return out.resolve(benchmark + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+
+        List<String> jvmOptions() {
+            List<String> options = new ArrayList<>(List.of("-Xmx" + serverHeap));
+            options.addAll(serverJvmOptions);
+            return options;
+        }
+
+        Path jar() throws Exception {
+            if (jar != null) {
+                return jar;
+            }
+            Path self = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                throw new IllegalArgumentException("not running from the runnable jar; pass --jar chargeline-app/target/chargeline.jar");
+            }
+            return self;
+        }
+    }
+
+    static void writeResult(Path work, Object result, PrintWriter console) throws java.io.IOException {
+        Path json = work.resolve("result.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
+        console.println("results: " + json);
+        console.flush();
     }
 
     /** Accepts 60s, 5m, 2h or an ISO-8601 duration. */

@@ -4,11 +4,8 @@ import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.PemKeyStores;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +22,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class ConnectionsBench {
     private static final int CONNECTIONS_PER_SOURCE_ADDRESS = 20_000;
-    private static final String API_KEY = "bench-admin-key-0123456789";
 
     public record Settings(int devices, int concurrency, Duration hold, String peer, Path workDir, Path jar,
             List<String> serverJvmOptions) {
@@ -54,26 +50,10 @@ public final class ConnectionsBench {
     }
 
     public Outcome run() throws Exception {
-        Path work = Files.createDirectories(settings.workDir());
-        Result ours;
-        Fleet fleet;
-        CertificateAuthority ca;
-        try (ChargelineServer server = ChargelineServer.start(settings.jar(), work.resolve("chargeline-data"), API_KEY,
-                settings.serverJvmOptions(), work.resolve("chargeline.log"))) {
-            progress.accept("Chargeline started; provisioning " + settings.devices() + " chargers with CSRs");
-            fleet = Fleet.provision(server.api(), "conn-", settings.devices(), work.resolve("fleet"));
-            ours = connectAndHold(server, fleet);
-            ca = CertificateAuthority.loadOrCreate(server.dataDir().resolve("tls"), Clock.systemUTC());
-        }
-        Result peer = null;
-        if ("mosquitto".equals(settings.peer())) {
-            try (MosquittoServer mosquitto = MosquittoServer.start(ca, work.resolve("mosquitto"))) {
-                peer = connectAndHold(mosquitto, fleet);
-            }
-        } else if (settings.peer() != null) {
-            throw new IllegalArgumentException("--peer must be mosquitto");
-        }
-        return new Outcome(ours, peer);
+        SideBySide.Results<Result> results = SideBySide.run(settings.workDir(), settings.jar(),
+                settings.serverJvmOptions(), settings.peer(), "conn-", settings.devices(), progress,
+                this::connectAndHold);
+        return new Outcome(results.chargeline(), results.peer());
     }
 
     private Result connectAndHold(ServerProcess server, Fleet fleet) throws Exception {

@@ -1,9 +1,6 @@
 package io.chargeline.tools.bench;
 
-import io.chargeline.pki.CertificateAuthority;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +18,6 @@ public final class IngestBench {
     /** Both runs, and the verification of the Chargeline run. */
     public record Outcome(LoadResult chargeline, ServerMetrics serverMetrics, Verification verification, LoadResult peer) {}
 
-    private static final String API_KEY = "bench-admin-key-0123456789";
-
     private final Settings settings;
     private final Consumer<String> progress;
 
@@ -31,38 +26,29 @@ public final class IngestBench {
         this.progress = progress;
     }
 
+    /** One server's run; the store-side figures exist only for Chargeline. */
+    private record Measured(LoadResult load, ServerMetrics serverMetrics, Verification verification) {}
+
     public Outcome run() throws Exception {
-        Path work = Files.createDirectories(settings.workDir());
         Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        LoadResult ours;
-        Verification verification;
-        ServerMetrics serverMetrics;
-        Fleet fleet;
-        CertificateAuthority ca;
-        try (ChargelineServer server = ChargelineServer.start(settings.jar(), work.resolve("chargeline-data"), API_KEY,
-                settings.serverJvmOptions(), work.resolve("chargeline.log"))) {
-            progress.accept("Chargeline started (pid " + server.pid() + "); provisioning " + settings.load().devices()
-                    + " chargers with CSRs");
-            fleet = Fleet.provision(server.api(), "bench-", settings.load().devices(), work.resolve("fleet"));
-            ours = new IngestLoad(settings.load(), fleet, base, progress)
-                    .run(server.name(), "127.0.0.1", server.mqttPort(), server.pid());
-            serverMetrics = ServerMetrics.parse(server.api().metrics());
-            progress.accept("verifying through the API that every acknowledged message is stored");
-            Instant end = base.plus(Duration.ofHours(1));
-            verification = Verification.check(ours.ackedPerDevice(), id -> server.api().count(id, base, end));
-            ca = CertificateAuthority.loadOrCreate(server.dataDir().resolve("tls"), Clock.systemUTC());
-        }
-        LoadResult peer = null;
-        if ("mosquitto".equals(settings.peer())) {
-            try (MosquittoServer mosquitto = MosquittoServer.start(ca, work.resolve("mosquitto"))) {
-                progress.accept("Mosquitto started (pid " + mosquitto.pid() + ")");
-                peer = new IngestLoad(settings.load(), fleet, base, progress)
-                        .run(mosquitto.name(), "127.0.0.1", mosquitto.mqttPort(), mosquitto.pid());
-            }
-        } else if (settings.peer() != null) {
-            throw new IllegalArgumentException("--peer must be mosquitto");
-        }
-        return new Outcome(ours, serverMetrics, verification, peer);
+        SideBySide.Results<Measured> results = SideBySide.run(settings.workDir(), settings.jar(),
+                settings.serverJvmOptions(), settings.peer(), "bench-", settings.load().devices(), progress,
+                (server, fleet) -> {
+                    LoadResult load = new IngestLoad(settings.load(), fleet, base, progress)
+                            .run(server.name(), "127.0.0.1", server.mqttPort(), server.pid());
+                    if (!(server instanceof ChargelineServer chargeline)) {
+                        return new Measured(load, null, null);
+                    }
+                    ServerMetrics metrics = ServerMetrics.parse(chargeline.api().metrics());
+                    progress.accept("verifying through the API that every acknowledged message is stored");
+                    Instant end = base.plus(Duration.ofHours(1));
+                    Verification verification =
+                            Verification.check(load.ackedPerDevice(), id -> chargeline.api().count(id, base, end));
+                    return new Measured(load, metrics, verification);
+                });
+        Measured ours = results.chargeline();
+        return new Outcome(ours.load(), ours.serverMetrics(), ours.verification(),
+                results.peer() == null ? null : results.peer().load());
     }
 
     /** The figures as a JSON-ready map (per-device counts left out). */
