@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
+import io.chargeline.tools.bench.QueryBench;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chargeline bench ...}: the benchmark harness. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, run side by side with a peer.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Connections.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Connections.class, BenchCommand.Query.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -105,6 +106,52 @@ final class BenchCommand {
             }).run();
             console.print(ConnectionsBench.table(outcome));
             writeResult(work, outcome, console);
+            return 0;
+        }
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true,
+            description = "HTTP read latency (latest, 1-hour history) while ingest runs at --ingest-rate.")
+    static final class Query implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--devices", defaultValue = "1000", description = "Ingesting chargers. Default: ${DEFAULT-VALUE}")
+        int devices;
+
+        @Option(names = "--ingest-rate", defaultValue = "15000", description = "Ingest msgs/s meanwhile (about half of the "
+                + "measured maximum). Default: ${DEFAULT-VALUE}")
+        int ingestRate;
+
+        @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients. Default: ${DEFAULT-VALUE}")
+        int clients;
+
+        @Option(names = "--duration", defaultValue = "30s", description = "Default: ${DEFAULT-VALUE}")
+        String duration;
+
+        @Mixin
+        ServerOptions server;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter console = spec.commandLine().getOut();
+            LoadSettings ingest = new LoadSettings(devices, duration(duration, "--duration"), Duration.ofSeconds(5), 1, 16,
+                    200, ingestRate);
+            Path work = server.workDir("query");
+            QueryBench.Settings settings = new QueryBench.Settings(ingest, clients,
+                    new IngestBench.Settings(ingest, null, work, server.jar(), server.jvmOptions()));
+            QueryBench.Outcome outcome = new QueryBench(settings, line -> {
+                console.println(line);
+                console.flush();
+            }).run();
+            console.print(QueryBench.table(outcome, settings));
+            java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+            result.put("latestMillis", outcome.latest());
+            result.put("historyMillis", outcome.history());
+            result.put("requestsPerSecond", outcome.requestsPerSecond());
+            result.put("errors", outcome.errors());
+            result.put("ingestAckedPerSecond", outcome.ingest().ackedPerSecond());
+            writeResult(work, result, console);
             return 0;
         }
     }

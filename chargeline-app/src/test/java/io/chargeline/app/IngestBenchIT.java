@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
+import io.chargeline.tools.bench.QueryBench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,5 +68,20 @@ class IngestBenchIT {
         assertThat(outcome.chargeline().failed() + outcome.peer().failed()).isZero();
         assertThat(outcome.chargeline().connectedRssMiB()).isPositive();
         assertThat(ConnectionsBench.table(outcome)).contains("RSS per 1000 conns MiB");
+    }
+
+    @Test
+    void queryRun_readsLatestAndHistoryWhileIngesting_withoutErrors() throws Exception {
+        LoadSettings ingest = new LoadSettings(5, Duration.ofSeconds(6), Duration.ofSeconds(1), 1, 4, 200, 100);
+        QueryBench.Settings settings = new QueryBench.Settings(ingest, 2, new IngestBench.Settings(ingest, null, dir,
+                Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m")));
+
+        QueryBench.Outcome outcome = new QueryBench(settings, line -> {}).run();
+
+        assertThat(outcome.errors()).as(String.valueOf(outcome.errorsByKind())).isZero();
+        assertThat(outcome.latest().count()).isPositive();
+        assertThat(outcome.history().count()).isPositive();
+        assertThat(outcome.ingest().acked()).isPositive();
+        assertThat(QueryBench.table(outcome, settings)).contains("latest", "1-hour history");
     }
 }

@@ -60,6 +60,12 @@ public final class ApiClient {
         return JSON.readTree(response.body()).get("count").asLong();
     }
 
+    /** GET of {@code pathAndQuery} with the API key; returns the status code (the body is read and dropped). */
+    public int get(String pathAndQuery) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + apiKey).GET())
+                .statusCode();
+    }
+
     /** The Prometheus text of /metrics. */
     public String metrics() throws IOException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/metrics"))
