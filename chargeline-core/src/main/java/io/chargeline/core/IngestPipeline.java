@@ -58,29 +58,12 @@ public final class IngestPipeline implements AutoCloseable {
      *     stayed full, {@link StorageException} when the commit failed
      */
     public CompletableFuture<IngestResult> submit(String topic, String identity, byte[] payload, Instant receivedAt) {
-        return accept(topic, identity, payload, receivedAt).durable();
-    }
-
-    /**
-     * What a gateway must know before it answers: whether the message was refused by validation (known at
-     * once) and, later, when its outcome is durable. {@code durable} is already failed with {@link
-     * OverloadedException} when the queue stayed full.
-     */
-    public record Submission(ValidationOutcome.Rejected rejected, CompletableFuture<IngestResult> durable) {
-        public boolean overloaded() {
-            return durable.isCompletedExceptionally();
-        }
-    }
-
-    /** Like {@link #submit}, but also tells the validation outcome right away. */
-    public Submission accept(String topic, String identity, byte[] payload, Instant receivedAt) {
         metrics.received();
         if (!accepting) {
-            return new Submission(null, CompletableFuture.failedFuture(new OverloadedException("ingest is shutting down")));
+            return CompletableFuture.failedFuture(new OverloadedException("ingest is shutting down"));
         }
         ValidationOutcome outcome = validator.validate(topic, identity, payload, receivedAt);
         Pending pending;
-        ValidationOutcome.Rejected rejectedNow = null;
         if (outcome instanceof ValidationOutcome.Accepted accepted) {
             metrics.validated();
             TelemetryRecord record = accepted.record();
@@ -88,13 +71,12 @@ public final class IngestPipeline implements AutoCloseable {
             pending = new Pending(record, null, IngestResult.STORED, size);
         } else {
             ValidationOutcome.Rejected rejected = (ValidationOutcome.Rejected) outcome;
-            rejectedNow = rejected;
             metrics.rejected(rejected.reason());
             DeadLetter letter = DeadLetter.of(receivedAt, topic, identity, rejected.reason(), rejected.detail(), payload);
             pending = new Pending(null, letter, new IngestResult.Refused(rejected.reason(), rejected.detail()),
                     letter.payload().length);
         }
-        return new Submission(rejectedNow, enqueue(pending));
+        return enqueue(pending);
     }
 
     private CompletableFuture<IngestResult> enqueue(Pending pending) {

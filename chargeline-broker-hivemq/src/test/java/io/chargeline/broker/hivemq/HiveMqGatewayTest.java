@@ -85,18 +85,15 @@ class HiveMqGatewayTest {
     }
 
     @Test
-    void storageFailure_mqtt5_dropsTheConnection_withoutPubAck() throws Exception {
+    void storageFailure_mqtt5_getsAnErrorPubAck_neverSuccess() throws Exception {
         start(PipelineSettings.DEFAULTS);
         store.fail = true;
         store.release.countDown();
         Mqtt5AsyncClient client = connect("CH-1");
 
-        CompletableFuture<Mqtt5PublishResult> publish = publish(client, "CH-1", 0);
+        Mqtt5PubAckReasonCode code = pubAckCode(publish(client, "CH-1", 0));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !client.getState().isConnected());
-        assertThat(publish).satisfiesAnyOf(
-                p -> assertThat(p).isNotDone(),
-                p -> assertThat(p).isCompletedExceptionally());
+        assertThat(code).isEqualTo(Mqtt5PubAckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
     }
 
     @Test
@@ -134,9 +131,8 @@ class HiveMqGatewayTest {
 
     @Test
     void mqtt311ClientOutrunningCommits_isDisconnectedWithoutAck_andEverythingAckedIsStored() throws Exception {
-        // a full pipeline blocks the broker's hand-over, so the client's publishes queue up inside the broker
-        start(new PipelineSettings(1, TelemetryValidator.MAX_PAYLOAD_BYTES, 1, Duration.ofSeconds(30)));
-        store.commitMillis = 10;
+        start(PipelineSettings.DEFAULTS);
+        store.commitMillis = 10; // the broker hands one publish per connection at a time: ~100 msg/s here
         store.release.countDown();
         IssuedCertificate cert = devices.provision("CH-fast", null);
         MqttConnectOptions options = pahoOptions(cert);
@@ -167,7 +163,7 @@ class HiveMqGatewayTest {
 
         assertThat(lost.await(30, TimeUnit.SECONDS)).as("disconnected once its backlog exceeded "
                 + TelemetryInterceptor.MAX_MQTT3_BACKLOG).isTrue();
-        assertThat(acked).hasSizeLessThan(1000);
+        assertThat(acked).isNotEmpty().hasSizeLessThan(1000);
         assertThat(store.storedTimestamps).containsAll(acked);
         client.close();
     }
