@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.chargeline.tools.bench.PublishResults;
 import io.chargeline.tools.bench.ChargelineServer;
 import java.io.IOException;
 import java.net.URI;
@@ -133,17 +133,12 @@ class CrashRecoveryIT {
             byte[] payload = MqttIngestIT.payload(charger.chargerId(), ts, "{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8);
             client.publishWith().topic("telemetry/" + charger.chargerId()).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
                     .whenComplete((result, error) -> {
-                        if (error == null && isSuccess(result)) {
+                        if (error == null && PublishResults.acknowledged(result)) {
                             acked.add(key);
                         }
                         inflight.release();
                     });
         }
-    }
-
-    private static boolean isSuccess(Mqtt5PublishResult result) {
-        return result.getError().isEmpty() && result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1
-                && !qos1.getPubAck().getReasonCode().isError();
     }
 
     private Set<String> storedTimestamps(String chargerId) throws Exception {

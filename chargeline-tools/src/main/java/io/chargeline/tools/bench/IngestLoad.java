@@ -5,7 +5,6 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.chargeline.pki.PemKeyStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -200,7 +199,7 @@ public final class IngestLoad {
                     .payload(payload)
                     .send()
                     .whenComplete((result, error) -> {
-                        if (error == null && isSuccess(result)) {
+                        if (error == null && PublishResults.acknowledged(result)) {
                             acked.incrementAndGet();
                             ackedPerDevice.incrementAndGet(device);
                             if (measuring.get()) {
@@ -227,12 +226,5 @@ public final class IngestLoad {
             out[out.length - 1] = '}';
             return out;
         }
-    }
-
-    private static boolean isSuccess(Mqtt5PublishResult result) {
-        if (result.getError().isPresent()) {
-            return false;
-        }
-        return !(result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1) || !qos1.getPubAck().getReasonCode().isError();
     }
 }

@@ -4,8 +4,8 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.chargeline.pki.PemKeyStores;
+import io.chargeline.tools.bench.PublishResults;
 import io.chargeline.tools.bench.DeviceIdentity;
 import io.chargeline.tools.bench.Fleet;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +125,7 @@ public final class Simulator implements AutoCloseable {
         client.publishWith().topic("telemetry/" + chargerId).qos(MqttQos.AT_LEAST_ONCE)
                 .payload(json.getBytes(StandardCharsets.UTF_8)).send()
                 .whenComplete((result, error) -> {
-                    if (error == null && isSuccess(result)) {
+                    if (error == null && PublishResults.acknowledged(result)) {
                         acked.incrementAndGet();
                     } else {
                         errors.incrementAndGet();
@@ -134,11 +134,6 @@ public final class Simulator implements AutoCloseable {
         if (!silent) {
             schedule(client, model, false, nextDelay(false));
         }
-    }
-
-    private static boolean isSuccess(Mqtt5PublishResult result) {
-        return result.getError().isEmpty() && (!(result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1)
-                || !qos1.getPubAck().getReasonCode().isError());
     }
 
     /** First publishes are spread over one interval, so the fleet does not publish in lock step. */
