@@ -58,12 +58,31 @@ public final class IngestPipeline implements AutoCloseable {
      *     stayed full, {@link StorageException} when the commit failed
      */
     public CompletableFuture<IngestResult> submit(String topic, String identity, byte[] payload, Instant receivedAt) {
+        return accept(topic, identity, payload, receivedAt).durable();
+    }
+
+    /**
+     * What a gateway must know before it answers: whether the message was refused by validation or by a full
+     * queue (both known at once) and, later, when its outcome is durable. {@code durable} is already failed
+     * with {@link OverloadedException} when {@code overloaded}; a commit failure is not an overload, even if it
+     * happens before the gateway looks.
+     */
+    public record Submission(
+            ValidationOutcome.Rejected rejected, boolean overloaded, CompletableFuture<IngestResult> durable) {
+        static Submission refusedForOverload(String why) {
+            return new Submission(null, true, CompletableFuture.failedFuture(new OverloadedException(why)));
+        }
+    }
+
+    /** Like {@link #submit}, but also tells the validation and overload outcome right away. */
+    public Submission accept(String topic, String identity, byte[] payload, Instant receivedAt) {
         metrics.received();
         if (!accepting) {
-            return CompletableFuture.failedFuture(new OverloadedException("ingest is shutting down"));
+            return Submission.refusedForOverload("ingest is shutting down");
         }
         ValidationOutcome outcome = validator.validate(topic, identity, payload, receivedAt);
         Pending pending;
+        ValidationOutcome.Rejected rejectedNow = null;
         if (outcome instanceof ValidationOutcome.Accepted accepted) {
             metrics.validated();
             TelemetryRecord record = accepted.record();
@@ -71,37 +90,38 @@ public final class IngestPipeline implements AutoCloseable {
             pending = new Pending(record, null, IngestResult.STORED, size);
         } else {
             ValidationOutcome.Rejected rejected = (ValidationOutcome.Rejected) outcome;
+            rejectedNow = rejected;
             metrics.rejected(rejected.reason());
             DeadLetter letter = DeadLetter.of(receivedAt, topic, identity, rejected.reason(), rejected.detail(), payload);
             pending = new Pending(null, letter, new IngestResult.Refused(rejected.reason(), rejected.detail()),
                     letter.payload().length);
         }
-        return enqueue(pending);
+        if (!enqueue(pending)) {
+            metrics.overloaded();
+            return Submission.refusedForOverload("ingest queue is full");
+        }
+        return new Submission(rejectedNow, false, pending.done);
     }
 
-    private CompletableFuture<IngestResult> enqueue(Pending pending) {
+    /** Blocks up to the offer timeout for room; false when there was none. */
+    private boolean enqueue(Pending pending) {
         int permits = permitsFor(pending.bytes);
         try {
             long timeoutNanos = settings.offerTimeout().toNanos();
             long start = System.nanoTime();
             if (!bytePermits.tryAcquire(permits, timeoutNanos, TimeUnit.NANOSECONDS)) {
-                return overloaded();
+                return false;
             }
             long left = timeoutNanos - (System.nanoTime() - start);
             if (!queue.offer(pending, Math.max(0, left), TimeUnit.NANOSECONDS)) {
                 bytePermits.release(permits);
-                return overloaded();
+                return false;
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return overloaded();
+            return false;
         }
-        return pending.done;
-    }
-
-    private CompletableFuture<IngestResult> overloaded() {
-        metrics.overloaded();
-        return CompletableFuture.failedFuture(new OverloadedException("ingest queue is full"));
     }
 
     /** Messages waiting for a commit. */

@@ -70,6 +70,19 @@ class IngestPipelineTest {
     }
 
     @Test
+    void commitFailingBeforeTheGatewayLooks_isNotReportedAsOverload() throws Exception {
+        RecordingStore store = new RecordingStore(new CountDownLatch(0), true);
+        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
+
+        IngestPipeline.Submission submission = pipeline.accept("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
+        // the writer fails it quickly; a gateway that looks only now must still see a storage failure
+        assertThatThrownBy(() -> submission.durable().get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageException.class);
+
+        assertThat(submission.overloaded()).isFalse();
+        assertThat(submission.rejected()).isNull();
+    }
+
+    @Test
     void fullQueue_refusesAsOverloaded_afterTheOfferTimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RecordingStore store = new RecordingStore(release, false);
@@ -82,9 +95,10 @@ class IngestPipelineTest {
             accepted.add(pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1", i), clock.instant()));
             store.awaitFirstCommitStarted();
         }
-        CompletableFuture<IngestResult> refused = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1", 9), clock.instant());
+        IngestPipeline.Submission refused = pipeline.accept("telemetry/CH-1", "CH-1", payload("CH-1", 9), clock.instant());
 
-        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(OverloadedException.class);
+        assertThat(refused.overloaded()).isTrue();
+        assertThatThrownBy(() -> refused.durable().get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(OverloadedException.class);
         release.countDown();
         for (CompletableFuture<IngestResult> f : accepted) {
             assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(IngestResult.STORED);

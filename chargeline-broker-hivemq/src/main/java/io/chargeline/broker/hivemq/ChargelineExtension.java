@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ChargelineExtension implements ExtensionMain {
     private final CertificateAuthenticator authenticator;
     private final ChargerTopicAuthorizer authorizer;
-    private final TelemetryInterceptor interceptor;
+    private final ConnectionInterceptors interceptors;
     private final ConnectedDevices presence;
     private final AtomicReference<ClientService> clients;
 
@@ -22,10 +22,10 @@ final class ChargelineExtension implements ExtensionMain {
      *     points at the newest broker in the JVM, so the reference is captured once rather than looked up later.
      */
     ChargelineExtension(CertificateAuthenticator authenticator, ChargerTopicAuthorizer authorizer,
-            TelemetryInterceptor interceptor, ConnectedDevices presence, AtomicReference<ClientService> clients) {
+            ConnectionInterceptors interceptors, ConnectedDevices presence, AtomicReference<ClientService> clients) {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
-        this.interceptor = interceptor;
+        this.interceptors = interceptors;
         this.presence = presence;
         this.clients = clients;
     }
@@ -35,11 +35,21 @@ final class ChargelineExtension implements ExtensionMain {
         clients.set(Services.clientService());
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
-        Services.initializerRegistry().setClientInitializer(
-                (initializerInput, client) -> client.addPublishInboundInterceptor(interceptor));
+        Services.initializerRegistry().setClientInitializer((initializerInput, client) -> {
+            PendingAcks pending = new PendingAcks();
+            client.addPublishInboundInterceptor(interceptors.inbound(pending));
+            client.addPubackOutboundInterceptor(interceptors.ackReleaser(pending));
+        });
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> presence);
     }
 
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+
+    /** Makes the interceptors of one connection; they share that connection's pending acknowledgements. */
+    interface ConnectionInterceptors {
+        TelemetryInterceptor inbound(PendingAcks pending);
+
+        DurableAckReleaser ackReleaser(PendingAcks pending);
+    }
 }

@@ -60,7 +60,17 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
             ChargelineExtension extension = new ChargelineExtension(
                     new CertificateAuthenticator(devices, settings.issuedByOurCa(), metrics),
                     new ChargerTopicAuthorizer(metrics),
-                    new TelemetryInterceptor(pipeline, metrics, clock, clients),
+                    new ChargelineExtension.ConnectionInterceptors() {
+                        @Override
+                        public TelemetryInterceptor inbound(PendingAcks pending) {
+                            return new TelemetryInterceptor(pipeline, metrics, clock, clients, pending);
+                        }
+
+                        @Override
+                        public DurableAckReleaser ackReleaser(PendingAcks pending) {
+                            return new DurableAckReleaser(pending, metrics, clients);
+                        }
+                    },
                     new ConnectedDevices(connected),
                     clients);
             EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()

@@ -1,17 +1,15 @@
 package io.chargeline.broker.hivemq;
 
-import com.hivemq.extension.sdk.api.async.Async;
-import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
-import io.chargeline.core.IngestResult;
 import io.chargeline.core.OverloadedException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -23,17 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each telemetry PUBLISH to the ingest pipeline and holds the acknowledgement until the outcome is
- * durable. Stored: PUBACK SUCCESS. Refused by validation: it is already a durable dead
- * letter; MQTT 5 gets PAYLOAD_FORMAT_INVALID with the reason, MQTT 3 a plain PUBACK (it has no codes).
- * Not durable (overload, storage failure): MQTT 5 gets an error code; an MQTT 3 client is disconnected
- * without a PUBACK, so it resends after reconnecting. No acknowledged message is ever lost.
+ * Hands each telemetry PUBLISH of one connection to the ingest pipeline; {@link DurableAckReleaser} holds
+ * its PUBACK until the outcome is durable. Submitting blocks while the pipeline is full (backpressure).
  */
 final class TelemetryInterceptor implements PublishInboundInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryInterceptor.class);
-    /** Longer than the pipeline's own offer timeout plus a commit, so the pipeline decides first. */
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
-
     /**
      * The broker hands a connection's publishes to this interceptor one at a time and buffers the rest. MQTT 5
      * bounds that buffer (receive maximum); MQTT 3 has no flow control, so a 3.x client whose publishes have
@@ -48,13 +40,16 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final AtomicReference<ClientService> clients;
+    private final PendingAcks pending;
 
+    /** One instance per connection, sharing {@code pending} with that connection's {@link DurableAckReleaser}. */
     TelemetryInterceptor(IngestPipeline pipeline, GatewayMetrics metrics, Clock clock,
-            AtomicReference<ClientService> clients) {
+            AtomicReference<ClientService> clients, PendingAcks pending) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.clock = clock;
         this.clients = clients;
+        this.pending = pending;
     }
 
     @Override
@@ -69,35 +64,46 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         long waitedMillis = receivedAt.toEpochMilli() - input.getPublishPacket().getTimestamp();
         if (!mqtt5 && waitedMillis > MAX_MQTT3_BACKLOG.toMillis()) {
-            disconnectBacklogged(input, output, chargerId, waitedMillis);
+            disconnectBacklogged(input, output, chargerId, waitedMillis, start);
             return;
         }
         byte[] payload = input.getPublishPacket().getPayload().map(TelemetryInterceptor::bytes).orElse(new byte[0]);
-        Async<PublishInboundOutput> async = output.async(ACK_TIMEOUT, TimeoutFallback.FAILURE,
-                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "timed out waiting for a durable commit");
-        pipeline.submit(topic, chargerId, payload, receivedAt).whenComplete((result, error) -> {
-            CompletableFuture<?> settled;
-            if (error == null) {
-                onDurable(async.getOutput(), chargerId, result, mqtt5);
-                settled = CompletableFuture.completedFuture(null);
-            } else {
-                settled = onNotDurable(async.getOutput(), chargerId, error, mqtt5);
-            }
-            settled.whenComplete((ignored, e) -> {
-                metrics.pubackLatency(Duration.ofNanos(System.nanoTime() - start));
-                async.resume();
-            });
-        });
+        IngestPipeline.Submission submission;
+        try {
+            submission = pipeline.accept(topic, chargerId, payload, receivedAt);
+        } catch (RuntimeException e) {
+            // a bug of ours must not turn into the broker's default PUBACK: hold it as not durable
+            LOG.error("{} telemetry could not be handed to the pipeline", chargerId, e);
+            output.preventPublishDelivery();
+            holdAsNotDurable(input, e, start);
+            return;
+        }
+        // Telemetry ends here (no routing to subscribers). The PUBACK's reason code is fixed now, because the
+        // broker does not let it switch between success and failure later; its release waits for durability.
+        if (submission.overloaded() && mqtt5) {
+            output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "server busy, retry later");
+            return; // nothing was queued, so nothing to wait for
+        }
+        if (submission.rejected() != null && mqtt5) {
+            output.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                    submission.rejected().reason() + ": " + submission.rejected().detail());
+        } else {
+            output.preventPublishDelivery();
+        }
+        if (input.getPublishPacket().getQos() != Qos.AT_MOST_ONCE) {
+            pending.put(input.getPublishPacket().getPacketId(), submission.durable(), start);
+        }
     }
 
     /**
      * Drops the connection without acknowledging. The broker still hands over the publishes it had buffered for
-     * this connection; they are discarded quietly (the connection is marked) and never acknowledged.
+     * this connection: each is recorded as not durable, so its PUBACK is held until the connection is gone.
      */
     private void disconnectBacklogged(
-            PublishInboundInput input, PublishInboundOutput output, String chargerId, long waitedMillis) {
-        ConnectionAttributeStore connection = input.getConnectionInformation().getConnectionAttributeStore();
+            PublishInboundInput input, PublishInboundOutput output, String chargerId, long waitedMillis, long start) {
         output.preventPublishDelivery();
+        holdAsNotDurable(input, new OverloadedException("publishing faster than commits"), start);
+        ConnectionAttributeStore connection = input.getConnectionInformation().getConnectionAttributeStore();
         if (connection.get(BACKLOG_MARK).isPresent()) {
             return;
         }
@@ -105,41 +111,14 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         metrics.connectionDropped("mqtt3_backlog");
         LOG.warn("{} publishes faster than they can be committed (one waited {} ms); disconnecting it without "
                 + "acknowledgement so it resends later", chargerId, waitedMillis);
-        Async<PublishInboundOutput> async = output.async(ACK_TIMEOUT, TimeoutFallback.FAILURE);
-        clients.get().disconnectClient(chargerId).whenComplete((ignored, error) -> async.resume());
+        clients.get().disconnectClient(chargerId);
     }
 
-    private static void onDurable(PublishInboundOutput out, String chargerId, IngestResult result, boolean mqtt5) {
-        if (result == IngestResult.STORED) {
-            // stored is the end of the line: no routing to subscribers, and the PUBACK says SUCCESS
-            // rather than NO_MATCHING_SUBSCRIBERS
-            out.preventPublishDelivery();
-        } else if (result instanceof IngestResult.Refused refused) {
-            LOG.debug("{} telemetry refused: {}", chargerId, refused.reason());
-            String reason = refused.reason() + ": " + refused.detail();
-            if (mqtt5) {
-                out.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, reason);
-            } else {
-                out.preventPublishDelivery();
-            }
+    /** Records the publish as failed, so its PUBACK never leaves and the releaser drops the connection. */
+    private void holdAsNotDurable(PublishInboundInput input, Exception why, long start) {
+        if (input.getPublishPacket().getQos() != Qos.AT_MOST_ONCE) {
+            pending.put(input.getPublishPacket().getPacketId(), CompletableFuture.failedFuture(why), start);
         }
-    }
-
-    /** Sets the failure outcome; the returned future completes when the acknowledgement may be released. */
-    private CompletableFuture<?> onNotDurable(
-            PublishInboundOutput out, String chargerId, Throwable error, boolean mqtt5) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        boolean overload = cause instanceof OverloadedException;
-        LOG.warn("{} telemetry not stored ({}); not acknowledged", chargerId, cause.getMessage());
-        if (mqtt5) {
-            out.preventPublishDelivery(overload ? AckReasonCode.QUOTA_EXCEEDED : AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
-                    overload ? "server busy, retry later" : "telemetry could not be stored, retry later");
-            return CompletableFuture.completedFuture(null);
-        }
-        // MQTT 3 PUBACKs cannot carry a failure: drop the connection before any PUBACK can go out
-        out.preventPublishDelivery();
-        return clients.get().disconnectClient(chargerId);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

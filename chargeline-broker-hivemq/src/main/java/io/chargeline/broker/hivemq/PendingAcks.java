@@ -1,0 +1,37 @@
+package io.chargeline.broker.hivemq;
+
+import io.chargeline.core.IngestResult;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One connection's QoS 1 telemetry publishes whose outcome is not yet durable, by packet id. The inbound
+ * interceptor adds an entry; the PUBACK for that packet id waits on it. A new connection gets a new instance.
+ * A client that resends a packet id before its PUBACK (some 3.x clients do) gets one entry per copy, taken in
+ * order, so no PUBACK is ever released on another copy's behalf.
+ */
+final class PendingAcks {
+    record Pending(CompletableFuture<IngestResult> outcome, long receivedNanos) {}
+
+    private final Map<Integer, Deque<Pending>> byPacketId = new HashMap<>();
+
+    synchronized void put(int packetId, CompletableFuture<IngestResult> outcome, long receivedNanos) {
+        byPacketId.computeIfAbsent(packetId, id -> new ArrayDeque<>(1)).addLast(new Pending(outcome, receivedNanos));
+    }
+
+    /** The oldest pending copy of {@code packetId}, or null. */
+    synchronized Pending take(int packetId) {
+        Deque<Pending> copies = byPacketId.get(packetId);
+        if (copies == null) {
+            return null;
+        }
+        Pending first = copies.pollFirst();
+        if (copies.isEmpty()) {
+            byPacketId.remove(packetId);
+        }
+        return first;
+    }
+}
