@@ -72,6 +72,9 @@ final class BenchCommand {
             }).run();
             console.print(IngestBench.table(outcome, load));
             writeResult(work, IngestBench.summary(outcome, load), console);
+            for (Path png : IngestBench.plot(outcome, work)) {
+                console.println("plot: " + png);
+            }
             return outcome.verification().lostNothing() ? 0 : 2;
         }
     }

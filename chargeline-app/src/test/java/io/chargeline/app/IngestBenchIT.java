@@ -37,6 +37,8 @@ class IngestBenchIT {
         String table = IngestBench.table(outcome, load);
         assertThat(table).contains("Chargeline", "Mosquitto", "ratio", "acked but not stored", "0 (none)");
         assertThat(progress).anySatisfy(line -> assertThat(line).contains("verifying"));
+        assertThat(IngestBench.plot(outcome, dir)).allSatisfy(png ->
+                assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isPositive());
     }
 
     @Test

@@ -85,6 +85,21 @@ public final class IngestBench {
         return m;
     }
 
+    /** Writes throughput.png and latency.png into {@code dir}; returns their paths. */
+    public static List<Path> plot(Outcome o, Path dir) throws java.io.IOException {
+        java.util.Map<String, List<Long>> throughput = new java.util.LinkedHashMap<>();
+        java.util.Map<String, LatencyStats.Snapshot> latency = new java.util.LinkedHashMap<>();
+        for (LoadResult r : o.peer() == null ? List.of(o.chargeline()) : List.of(o.chargeline(), o.peer())) {
+            throughput.put(r.target(), r.ackedEachSecond());
+            latency.put(r.target(), r.pubackMillis());
+        }
+        Path throughputPng = dir.resolve("throughput.png");
+        Path latencyPng = dir.resolve("latency.png");
+        Plots.throughput(throughputPng, "bench ingest: acknowledged messages per second", throughput);
+        Plots.latency(latencyPng, "bench ingest: publish to PUBACK latency", latency);
+        return List.of(throughputPng, latencyPng);
+    }
+
     /** The human-readable table: Chargeline, the peer, and the ratio. */
     public static String table(Outcome o, LoadSettings load) {
         StringBuilder out = new StringBuilder();

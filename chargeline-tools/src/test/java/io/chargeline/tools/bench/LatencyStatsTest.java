@@ -21,6 +21,10 @@ class LatencyStatsTest {
         assertThat(s.p99()).isCloseTo(990, within(1.0));
         assertThat(s.p999()).isCloseTo(999, within(1.0));
         assertThat(s.max()).isCloseTo(1000, within(1.0));
+        assertThat(s.distribution()).extracting(LatencyStats.Point::percentile).startsWith(1.0, 10.0).contains(99.9);
+        assertThat(s.distribution()).filteredOn(p -> p.percentile() == 90.0).singleElement()
+                .satisfies(p -> assertThat(p.millis()).isCloseTo(900, within(1.0)));
+        assertThat(s.distribution()).extracting(LatencyStats.Point::millis).isSorted();
     }
 
     @Test
@@ -39,6 +43,6 @@ class LatencyStatsTest {
 
     @Test
     void empty_isAllZero() {
-        assertThat(new LatencyStats().snapshot()).isEqualTo(new LatencyStats.Snapshot(0, 0, 0, 0, 0));
+        assertThat(new LatencyStats().snapshot()).isEqualTo(new LatencyStats.Snapshot(0, 0, 0, 0, 0, java.util.List.of()));
     }
 }
