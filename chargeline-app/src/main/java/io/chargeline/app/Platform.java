@@ -5,7 +5,13 @@ import io.chargeline.broker.hivemq.HiveMqGateway;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.PipelineSettings;
+import io.chargeline.core.Presence;
 import io.chargeline.core.RetentionSweeper;
+import io.chargeline.core.alarm.AlarmBook;
+import io.chargeline.core.alarm.AlarmEvents;
+import io.chargeline.core.alarm.AlarmType;
+import io.chargeline.core.alarm.ChargerDirectory;
+import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.http.ApiKeys;
 import io.chargeline.http.ComponentHealth;
 import io.chargeline.http.HttpApi;
@@ -77,17 +83,29 @@ public final class Platform implements AutoCloseable {
         shutdownOrder.push(storage);
         RetentionSweeper sweeper = new RetentionSweeper(storage.telemetry(), clock, Duration.ofHours(1));
         shutdownOrder.push(sweeper);
-        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS);
+        AlarmBook alarms = new AlarmBook(storage.alarms(), clock, AlarmEvents.NONE, metrics);
+        SilenceDetector silence = new SilenceDetector(alarms, storage.alarms(), clock, config.silenceThreshold());
+        silence.recover(storage.telemetry().lastReceived());
+        silence.start();
+        shutdownOrder.push(silence);
+        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS,
+                silence::telemetryReceived);
         shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
+        Presence presence = new Presence();
 
         GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
                 config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);
-        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, metrics, clock);
+        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, metrics, presence, clock);
         shutdownOrder.push(gateway);
         devices.attachSessions(gateway);
         metrics.gauge("chargeline_connected_devices", "chargers connected now", gateway::connectedDevices);
         metrics.gauge("chargeline_ingest_queue_depth", "messages waiting for a commit", pipeline::queued);
+        for (AlarmType type : AlarmType.values()) {
+            metrics.gauge("chargeline_alarms_active", "active alarms, by type", "type", type.name(),
+                    () -> alarms.activeCount(type));
+        }
+        metrics.gauge("chargeline_silence_tracked_chargers", "chargers with a silence deadline", silence::tracked);
 
         Map<String, Supplier<ComponentHealth>> health = new LinkedHashMap<>();
         health.put("store", () -> ComponentHealth.of(pipeline.isHealthy(), Map.of("engine", "rocksdb")));
@@ -95,7 +113,8 @@ public final class Platform implements AutoCloseable {
         health.put("gateway", () -> ComponentHealth.of(true, Map.of("connectedDevices", gateway.connectedDevices())));
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
                 new HttpApi.Services(storage.telemetry(), devices, new ApiKeys(adminKey.key()), health,
-                        metrics::scrape, metrics, clock));
+                        metrics::scrape, metrics, clock, alarms, silence,
+                        new ChargerDirectory(devices, presence, silence, alarms)));
         shutdownOrder.push(http);
     }
 

@@ -8,6 +8,7 @@ import java.util.Objects;
 /**
  * Effective configuration of {@code chargeline start}, validated when built.
  *
+ * @param silenceThreshold how long a charger may send nothing before its SILENT alarm (chargers can override)
  * @param adminApiKey the admin key from the environment, or null to use (or create) the one in the data dir
  */
 public record PlatformConfig(
@@ -17,7 +18,9 @@ public record PlatformConfig(
         int httpPort,
         List<String> hostnames,
         Duration retention,
+        Duration silenceThreshold,
         String adminApiKey) {
+    public static final Duration DEFAULT_SILENCE_THRESHOLD = Duration.ofMinutes(5);
 
     public PlatformConfig {
         Objects.requireNonNull(dataDir, "data-dir");
@@ -30,6 +33,9 @@ public record PlatformConfig(
         }
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("--retention must be at least P1D: telemetry is dropped by whole days");
+        }
+        if (silenceThreshold == null || silenceThreshold.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--silence-threshold must be at least PT1S, e.g. PT5M");
         }
         if (adminApiKey != null && adminApiKey.length() < 16) {
             throw new IllegalArgumentException("CHARGELINE_ADMIN_API_KEY must be at least 16 characters");
@@ -47,6 +53,7 @@ public record PlatformConfig(
     public String toString() {
         return "data-dir=" + dataDir.toAbsolutePath() + " bind=" + bindAddress + " mqtt-port=" + mqttPort
                 + " http-port=" + httpPort + " hostnames=" + hostnames + " retention=" + retention
+                + " silence-threshold=" + silenceThreshold
                 + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)");
     }
 }

@@ -44,13 +44,19 @@ final class StartCommand implements Callable<Integer> {
             description = "How long telemetry is kept (ISO-8601 duration). Default: ${DEFAULT-VALUE}")
     String retention;
 
+    @Option(names = "--silence-threshold", defaultValue = "${env:CHARGELINE_SILENCE_THRESHOLD:-PT5M}",
+            description = "Raise a SILENT alarm when a charger sends no telemetry for this long (ISO-8601; chargers "
+                    + "can override it). Default: ${DEFAULT-VALUE}")
+    String silenceThreshold;
+
     @Override
     public Integer call() throws InterruptedException {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         PrintWriter out = spec.commandLine().getOut();
         PlatformConfig config = new PlatformConfig(dataDir, bind, mqttPort, httpPort,
-                hostnames.stream().filter(h -> !h.isBlank()).toList(), parseRetention(), System.getenv("CHARGELINE_ADMIN_API_KEY"));
+                hostnames.stream().filter(h -> !h.isBlank()).toList(), parseRetention(),
+                parseDuration(silenceThreshold, "--silence-threshold"), System.getenv("CHARGELINE_ADMIN_API_KEY"));
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -68,6 +74,14 @@ final class StartCommand implements Callable<Integer> {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("--retention must be an ISO-8601 duration such as P90D or PT36H, was "
                     + retention);
+        }
+    }
+
+    private static Duration parseDuration(String text, String flag) {
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(flag + " must be an ISO-8601 duration such as PT5M, was " + text);
         }
     }
 

@@ -57,6 +57,6 @@ class PlatformConfigTest {
     }
 
     private static PlatformConfig config(int mqttPort, Duration retention, String key) {
-        return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, List.of(), retention, key);
+        return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, List.of(), retention, PlatformConfig.DEFAULT_SILENCE_THRESHOLD, key);
     }
 }

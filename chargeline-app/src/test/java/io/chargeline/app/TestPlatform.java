@@ -22,9 +22,13 @@ final class TestPlatform implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     TestPlatform(Path dataDir) {
+        this(dataDir, PlatformConfig.DEFAULT_SILENCE_THRESHOLD);
+    }
+
+    TestPlatform(Path dataDir, Duration silenceThreshold) {
         this.dataDir = dataDir;
-        this.platform = Platform.start(
-                new PlatformConfig(dataDir, "127.0.0.1", 0, 0, List.of(), Duration.ofDays(3650), ADMIN_KEY));
+        this.platform = Platform.start(new PlatformConfig(dataDir, "127.0.0.1", 0, 0, List.of(), Duration.ofDays(3650),
+                silenceThreshold, ADMIN_KEY));
     }
 
     int mqttPort() {
@@ -44,6 +48,13 @@ final class TestPlatform implements AutoCloseable {
                 .header("Authorization", "Bearer " + ADMIN_KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> put(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     HttpResponse<String> delete(String path) {

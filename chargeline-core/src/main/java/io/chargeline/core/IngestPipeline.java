@@ -34,10 +34,18 @@ public final class IngestPipeline implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Semaphore bytePermits;
     private final Thread writer;
+    private final TelemetryArrivals arrivals;
     private volatile boolean accepting = true;
     private volatile boolean lastCommitFailed;
 
     public IngestPipeline(TelemetryStore store, Clock clock, IngestMetrics metrics, PipelineSettings settings) {
+        this(store, clock, metrics, settings, TelemetryArrivals.NONE);
+    }
+
+    /** @param arrivals told of each valid message once it is queued (liveness for silence alarms) */
+    public IngestPipeline(TelemetryStore store, Clock clock, IngestMetrics metrics, PipelineSettings settings,
+            TelemetryArrivals arrivals) {
+        this.arrivals = Objects.requireNonNull(arrivals, "arrivals");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -99,6 +107,9 @@ public final class IngestPipeline implements AutoCloseable {
         if (!enqueue(pending)) {
             metrics.overloaded();
             return Submission.refusedForOverload("ingest queue is full");
+        }
+        if (pending.record != null) {
+            arrivals.received(identity, receivedAt);
         }
         return new Submission(rejectedNow, false, pending.done);
     }

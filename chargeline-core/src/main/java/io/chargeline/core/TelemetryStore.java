@@ -24,6 +24,12 @@ public interface TelemetryStore extends AutoCloseable {
     /** How many records the charger has with {@code from <= timestamp < to}. */
     long count(String chargerId, Instant from, Instant to);
 
+    /**
+     * Each charger's receive time of its last stored record, for re-arming silence alarms after a restart.
+     * Written with the records, in the same commit.
+     */
+    java.util.Map<String, Instant> lastReceived();
+
     /** The newest dead letters first. */
     List<DeadLetter> recentDeadLetters(int limit);
 

@@ -107,6 +107,20 @@ class IngestPipelineTest {
     }
 
     @Test
+    void arrivals_areToldTheReceiveTimeOfValidTelemetryOnly() throws Exception {
+        RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+                (id, at) -> told.add(id + "@" + at));
+        Instant receivedAt = Instant.parse("2026-11-27T10:00:00Z"); // the payload's own timestamp is in February
+
+        pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), receivedAt).get(5, TimeUnit.SECONDS);
+        pipeline.submit("telemetry/CH-2", "CH-2", "{oops".getBytes(StandardCharsets.UTF_8), receivedAt).get(5, TimeUnit.SECONDS);
+
+        assertThat(told).containsExactly("CH-1@" + receivedAt);
+    }
+
+    @Test
     void close_commitsWhatWasQueued() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
         pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
@@ -178,6 +192,11 @@ class IngestPipelineTest {
         @Override
         public long count(String chargerId, Instant from, Instant to) {
             return 0;
+        }
+
+        @Override
+        public java.util.Map<String, Instant> lastReceived() {
+            return java.util.Map.of(); // liveness is not under test here
         }
 
         @Override

@@ -7,6 +7,9 @@ import io.chargeline.core.NotFoundException;
 import io.chargeline.core.OverloadedException;
 import io.chargeline.core.QueryMetrics;
 import io.chargeline.core.TelemetryStore;
+import io.chargeline.core.alarm.AlarmBook;
+import io.chargeline.core.alarm.ChargerDirectory;
+import io.chargeline.core.alarm.SilenceDetector;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -40,7 +43,10 @@ public final class HttpApi implements AutoCloseable {
             Map<String, Supplier<ComponentHealth>> health,
             Supplier<String> prometheus,
             QueryMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            AlarmBook alarms,
+            SilenceDetector silence,
+            ChargerDirectory chargers) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -49,6 +55,9 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(prometheus, "prometheus");
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(alarms, "alarms");
+            Objects.requireNonNull(silence, "silence");
+            Objects.requireNonNull(chargers, "chargers");
         }
     }
 
@@ -56,6 +65,8 @@ public final class HttpApi implements AutoCloseable {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
         DeviceRoutes devices = new DeviceRoutes(s.devices());
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
+        AlarmRoutes alarms = new AlarmRoutes(s.alarms());
+        ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -73,6 +84,13 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/devices/{chargerId}", devices::get);
             config.routes.delete("/api/v1/devices/{chargerId}", devices::revoke);
             config.routes.get("/api/v1/dead-letters", ops::deadLetters);
+            config.routes.get("/api/v1/alarms", alarms::list);
+            config.routes.get("/api/v1/alarms/{alarmId}", alarms::get);
+            config.routes.post("/api/v1/alarms/{alarmId}/ack", alarms::acknowledge);
+            config.routes.get("/api/v1/chargers", chargers::list);
+            config.routes.get("/api/v1/chargers/{chargerId}", chargers::get);
+            config.routes.get("/api/v1/chargers/{chargerId}/settings", chargers::settings);
+            config.routes.put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings);
             config.routes.exception(AuthenticationRequired.class, (e, ctx) -> {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"chargeline\"");
                 Problem.write(ctx, 401, "Unauthorized", "unauthorized", e.getMessage());

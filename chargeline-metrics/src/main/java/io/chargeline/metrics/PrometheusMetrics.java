@@ -1,5 +1,7 @@
 package io.chargeline.metrics;
 
+import io.chargeline.core.alarm.AlarmMetrics;
+import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestMetrics;
 import io.chargeline.core.QueryMetrics;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * All platform metrics in one Prometheus registry. Counters are created up front (every reject reason is
  * present from the start at 0), so dashboards and alerts never see a series appear out of nowhere.
  */
-public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, QueryMetrics {
+public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, QueryMetrics, AlarmMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter received;
     private final Counter validated;
@@ -39,6 +41,9 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Map<String, Counter> topicRefused = new ConcurrentHashMap<>();
     private final Map<String, Counter> connectionsDropped = new ConcurrentHashMap<>();
     private final Map<String, Timer> queries = new ConcurrentHashMap<>();
+    private final Map<AlarmType, Counter> alarmsRaised = new EnumMap<>(AlarmType.class);
+    private final Map<AlarmType, Counter> alarmsCleared = new EnumMap<>(AlarmType.class);
+    private final Map<AlarmType, Timer> alarmLateness = new EnumMap<>(AlarmType.class);
 
     public PrometheusMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -58,6 +63,15 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
                 .publishPercentileHistogram().register(registry);
         batchSize = DistributionSummary.builder("chargeline_ingest_batch_size").description("messages per group commit")
                 .register(registry);
+        for (AlarmType type : AlarmType.values()) {
+            alarmsRaised.put(type, Counter.builder("chargeline_alarms_raised").tag("type", type.name())
+                    .description("alarms raised, by type").register(registry));
+            alarmsCleared.put(type, Counter.builder("chargeline_alarms_cleared").tag("type", type.name())
+                    .description("alarms cleared, by type").register(registry));
+            alarmLateness.put(type, Timer.builder("chargeline_alarm_lateness").tag("type", type.name())
+                    .description("time from an alarm's deadline to its raising").publishPercentileHistogram()
+                    .register(registry));
+        }
         pubackLatency = Timer.builder("chargeline_puback_latency").description("telemetry PUBLISH received to acknowledgement released")
                 .publishPercentileHistogram().register(registry);
     }
@@ -65,6 +79,11 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     /** Registers a gauge read at scrape time. */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** Registers a gauge with one tag, read at scrape time. */
+    public void gauge(String name, String description, String tag, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag(tag, tagValue).register(registry);
     }
 
     public String scrape() {
@@ -128,6 +147,19 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     @Override
     public void pubackLatency(Duration latency) {
         pubackLatency.record(latency);
+    }
+
+    @Override
+    public void raised(AlarmType type, Duration lateness) {
+        alarmsRaised.get(type).increment();
+        if (lateness != null) {
+            alarmLateness.get(type).record(lateness.isNegative() ? Duration.ZERO : lateness);
+        }
+    }
+
+    @Override
+    public void cleared(AlarmType type) {
+        alarmsCleared.get(type).increment();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.chargeline.core.DeviceService;
 import io.chargeline.core.DeviceSessions;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
+import io.chargeline.core.PresenceListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,14 +36,16 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
     private final EmbeddedHiveMQ broker;
     private final AtomicInteger connected;
     private final AtomicReference<ClientService> clients;
+    private final Set<String> revoking;
     private final int port;
     private final String bindAddress;
 
     private HiveMqGateway(EmbeddedHiveMQ broker, AtomicInteger connected, AtomicReference<ClientService> clients,
-            String bindAddress, int port) {
+            Set<String> revoking, String bindAddress, int port) {
         this.broker = broker;
         this.connected = connected;
         this.clients = clients;
+        this.revoking = revoking;
         this.bindAddress = bindAddress;
         this.port = port;
     }
@@ -48,6 +53,12 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
     /** Starts the broker and returns once it listens. */
     public static HiveMqGateway start(GatewaySettings settings, IngestPipeline pipeline, DeviceService devices,
             GatewayMetrics metrics, Clock clock) {
+        return start(settings, pipeline, devices, metrics, PresenceListener.NONE, clock);
+    }
+
+    /** Starts the broker, reporting connects and disconnects to {@code presence}, and returns once it listens. */
+    public static HiveMqGateway start(GatewaySettings settings, IngestPipeline pipeline, DeviceService devices,
+            GatewayMetrics metrics, PresenceListener presence, Clock clock) {
         try {
             int port = settings.port() == 0 ? freePort(settings.bindAddress()) : settings.port();
             Path work = settings.workDir();
@@ -57,6 +68,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
             BrokerConfig.write(config, settings, port);
             AtomicInteger connected = new AtomicInteger();
             AtomicReference<ClientService> clients = new AtomicReference<>();
+            Set<String> revoking = ConcurrentHashMap.newKeySet();
             ChargelineExtension extension = new ChargelineExtension(
                     new CertificateAuthenticator(devices, settings.issuedByOurCa(), metrics),
                     new ChargerTopicAuthorizer(metrics),
@@ -71,7 +83,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                             return new DurableAckReleaser(pending, metrics, clients);
                         }
                     },
-                    new ConnectedDevices(connected),
+                    new ConnectedDevices(connected, presence, revoking, clock),
                     clients);
             EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(config)
@@ -87,7 +99,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                             .build())
                     .build();
             broker.start().get(60, TimeUnit.SECONDS);
-            HiveMqGateway gateway = new HiveMqGateway(broker, connected, clients, settings.bindAddress(), port);
+            HiveMqGateway gateway = new HiveMqGateway(broker, connected, clients, revoking, settings.bindAddress(), port);
             LOG.info("gateway: MQTT over mutual TLS on {}:{}", settings.bindAddress(), port);
             return gateway;
         } catch (IOException e) {
@@ -116,7 +128,11 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
 
     @Override
     public void disconnect(String chargerId) {
+        revoking.add(chargerId); // so presence records why
         clients.get().disconnectClient(chargerId).whenComplete((was, error) -> {
+            if (error != null || !Boolean.TRUE.equals(was)) {
+                revoking.remove(chargerId);
+            }
             if (error != null) {
                 LOG.warn("{} could not be disconnected: {}", chargerId, error.getMessage());
             } else if (Boolean.TRUE.equals(was)) {

@@ -3,6 +3,7 @@ package io.chargeline.store.rocksdb;
 import io.chargeline.core.DeviceRegistry;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.TelemetryStore;
+import io.chargeline.core.alarm.AlarmStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] LATEST = "latest".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DEAD_LETTERS = "dead-letters".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DEVICES = "devices".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ALARMS = "alarms".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHARGER_SETTINGS = "charger-settings".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 6;
 
     static {
         RocksDB.loadLibrary();
@@ -45,6 +49,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final TimeBuckets buckets;
     private final RocksDbTelemetryStore telemetry;
     private final RocksDbDeviceRegistry devices;
+    private final RocksDbAlarmStore alarms;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -60,12 +65,15 @@ public final class RocksDbStorage implements AutoCloseable {
                 .setKeepLogFileNum(5)
                 .setIncreaseParallelism(2));
         WriteOptions syncWrites = own(new WriteOptions().setSync(true));
+        WriteOptions unsyncedWrites = own(new WriteOptions());
 
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(LATEST, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(DEAD_LETTERS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(DEVICES, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(ALARMS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(CHARGER_SETTINGS, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -75,7 +83,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         this.buckets = new TimeBuckets(db, cfOptions);
         for (int i = 0; i < handles.size(); i++) {
-            if (i < 4) {
+            if (i < FIXED_FAMILIES) {
                 fixedHandles.add(handles.get(i));
             } else {
                 buckets.adopt(handles.get(i));
@@ -84,6 +92,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.telemetry = new RocksDbTelemetryStore(db, buckets, handles.get(0), handles.get(1), handles.get(2),
                 syncWrites, retention, maxDeadLetters);
         this.devices = new RocksDbDeviceRegistry(db, handles.get(3), syncWrites);
+        this.alarms = new RocksDbAlarmStore(db, handles.get(0), handles.get(4), handles.get(5), syncWrites, unsyncedWrites);
     }
 
     /**
@@ -114,6 +123,10 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public DeviceRegistry devices() {
         return devices;
+    }
+
+    public AlarmStore alarms() {
+        return alarms;
     }
 
     private static List<byte[]> existingColumnFamilies(Path dir) throws RocksDBException {

@@ -77,6 +77,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
             return;
         }
         Map<String, Instant> newest = new HashMap<>();
+        Map<String, Instant> received = new HashMap<>();
         buckets.sharedLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             Map<LocalDate, ColumnFamilyHandle> touched = new HashMap<>();
@@ -89,8 +90,11 @@ final class RocksDbTelemetryStore implements TelemetryStore {
                 }
                 batch.put(bucket, TelemetryKeys.key(r.chargerId(), r.timestamp()), RecordCodec.encode(r));
                 newest.merge(r.chargerId(), r.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
+                if (r.receivedAt() != null) {
+                    received.merge(r.chargerId(), r.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+                }
             }
-            putLatest(batch, newest);
+            putLatest(batch, newest, received);
             long now = System.currentTimeMillis();
             for (LocalDate day : touched.keySet()) {
                 batch.put(meta, lastWriteKey(day), ByteBuffer.allocate(8).putLong(now).array());
@@ -112,7 +116,12 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         }
     }
 
-    private void putLatest(WriteBatch batch, Map<String, Instant> newest) throws RocksDBException {
+    /**
+     * The {@code latest} index: per charger its newest timestamp and the receive time of its last stored
+     * record (12 + 12 bytes). Both change with every batch a charger is in, so its entry is always rewritten.
+     */
+    private void putLatest(WriteBatch batch, Map<String, Instant> newest, Map<String, Instant> received)
+            throws RocksDBException {
         List<String> misses = new ArrayList<>();
         for (String id : newest.keySet()) {
             if (!latestCache.containsKey(id)) {
@@ -135,11 +144,11 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         }
         for (Map.Entry<String, Instant> e : newest.entrySet()) {
             Instant current = latestCache.get(e.getKey());
-            if (current == null || !current.isAfter(e.getValue())) {
-                ByteBuffer value = ByteBuffer.allocate(12);
-                RecordCodec.putInstant(value, e.getValue());
-                batch.put(latest, e.getKey().getBytes(StandardCharsets.US_ASCII), value.array());
-            }
+            Instant timestamp = current != null && current.isAfter(e.getValue()) ? current : e.getValue();
+            ByteBuffer value = ByteBuffer.allocate(24);
+            RecordCodec.putInstant(value, timestamp);
+            RecordCodec.putInstant(value, received.getOrDefault(e.getKey(), Instant.EPOCH));
+            batch.put(latest, e.getKey().getBytes(StandardCharsets.US_ASCII), value.array());
         }
     }
 
@@ -189,6 +198,24 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         } finally {
             buckets.sharedLock().unlock();
         }
+    }
+
+    @Override
+    public Map<String, Instant> lastReceived() {
+        Map<String, Instant> out = new HashMap<>();
+        buckets.sharedLock().lock();
+        try (RocksIterator it = db.newIterator(latest)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                ByteBuffer value = ByteBuffer.wrap(it.value());
+                Instant timestamp = RecordCodec.getInstant(value);
+                // entries written before receive times were kept hold only the timestamp
+                out.put(new String(it.key(), StandardCharsets.US_ASCII),
+                        value.remaining() >= 12 ? RecordCodec.getInstant(value) : timestamp);
+            }
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+        return out;
     }
 
     @Override

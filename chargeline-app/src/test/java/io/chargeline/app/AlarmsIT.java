@@ -1,0 +1,197 @@
+package io.chargeline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Silence alarms, charger status and settings against the real platform, with real MQTT chargers. */
+class AlarmsIT {
+    private static final Duration THRESHOLD = Duration.ofSeconds(2);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    @TempDir
+    static Path dataDir;
+
+    static TestPlatform server;
+
+    @BeforeAll
+    static void start() {
+        server = new TestPlatform(dataDir, THRESHOLD);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void silentCharger_raisesAnAlarm_thatTelemetryClears_andTheStatusFollows() {
+        Credentials charger = server.provision(newId());
+        String id = charger.chargerId();
+        Mqtt5BlockingClient client = charger.mqtt5(server.mqttPort());
+        client.connect();
+        publish(client, id);
+        assertThat(field("/api/v1/chargers/" + id, "status")).isEqualTo("online");
+
+        JsonNode alarm = await().atMost(Duration.ofSeconds(20)).until(() -> activeAlarm(id), a -> a != null);
+        assertThat(alarm.get("type").asText()).isEqualTo("SILENT");
+        assertThat(alarm.get("threshold").asText()).isEqualTo("PT2S");
+        Instant deadline = Instant.parse(alarm.get("deadline").asText());
+        assertThat(Instant.parse(alarm.get("raisedAt").asText())).isAfterOrEqualTo(deadline);
+        assertThat(deadline).isEqualTo(Instant.parse(alarm.get("lastTelemetryAt").asText()).plus(THRESHOLD));
+        JsonNode status = TestPlatform.json(server.get("/api/v1/chargers/" + id));
+        assertThat(status.get("status").asText()).isEqualTo("silent");
+        assertThat(status.get("activeAlarms").asInt()).isEqualTo(1);
+
+        publish(client, id);
+        String alarmId = alarm.get("id").asText();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> field("/api/v1/alarms/" + alarmId, "state").equals("CLEARED"));
+        assertThat(field("/api/v1/chargers/" + id, "status")).isEqualTo("online");
+
+        HttpResponse<String> ack = server.post("/api/v1/alarms/" + alarmId + "/ack", "{\"by\":\"night-shift\"}");
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(TestPlatform.json(ack).get("acknowledgedBy").asText()).isEqualTo("night-shift");
+
+        client.disconnect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> field("/api/v1/chargers/" + id, "status").equals("offline"));
+        assertThat(TestPlatform.json(server.get("/api/v1/chargers/" + id)).at("/lastConnection/reason").asText())
+                .isEqualTo("CLIENT_DISCONNECT");
+    }
+
+    @Test
+    void provisionedButNeverSeen_isListedAsSuch() {
+        String id = server.provision(newId()).chargerId();
+
+        assertThat(field("/api/v1/chargers/" + id, "status")).isEqualTo("never_seen");
+        JsonNode page = TestPlatform.json(server.get("/api/v1/chargers?status=never_seen&limit=1000"));
+        assertThat(page.get("items").findValuesAsText("chargerId")).contains(id);
+        assertThat(server.get("/api/v1/chargers/CH-nobody").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void revokedWhileConnected_isRecordedAsRevoked() {
+        Credentials charger = server.provision(newId());
+        Mqtt5BlockingClient client = charger.mqtt5(server.mqttPort());
+        client.connect();
+
+        assertThat(server.delete("/api/v1/devices/" + charger.chargerId()).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "REVOKED".equals(TestPlatform.json(
+                server.get("/api/v1/chargers/" + charger.chargerId())).at("/lastConnection/reason").asText()));
+    }
+
+    @Test
+    void settings_overrideAndReset_theSilenceThreshold() {
+        String id = server.provision(newId()).chargerId();
+        String path = "/api/v1/chargers/" + id + "/settings";
+        assertThat(TestPlatform.json(server.get(path)).get("silenceThreshold").asText()).isEqualTo("PT2S");
+
+        HttpResponse<String> set = server.put(path, "{\"silenceThreshold\":\"PT2M\"}");
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(TestPlatform.json(server.get(path)).get("silenceThreshold").asText()).isEqualTo("PT2M");
+        assertThat(TestPlatform.json(server.get(path)).get("silenceThresholdSource").asText()).isEqualTo("charger");
+
+        server.put(path, "{\"silenceThreshold\":null}");
+        assertThat(TestPlatform.json(server.get(path)).get("silenceThresholdSource").asText()).isEqualTo("default");
+    }
+
+    @Test
+    void badSettings_areProblemsThatNameTheMistake() {
+        String path = "/api/v1/chargers/" + server.provision(newId()).chargerId() + "/settings";
+
+        assertProblem(server.put(path, "{\"silenceThreshold\":\"five minutes\"}"), 400, "ISO-8601");
+        assertProblem(server.put(path, "{\"silenceThreshold\":300}"), 400, "ISO-8601");
+        assertProblem(server.put(path, "{\"silenceThreshold\":\"PT0S\"}"), 400, "between");
+        assertProblem(server.put(path, "{\"silenceThreshold\":\"-PT5M\"}"), 400, "between");
+        assertProblem(server.put(path, "{\"threshold\":\"PT5M\",\"silenceThreshold\":\"PT5M\"}"), 400, "unknown setting");
+        assertProblem(server.put(path, "{}"), 400, "required");
+        assertProblem(server.put(path, "not json"), 400, "");
+        assertProblem(server.put("/api/v1/chargers/CH-nobody/settings", "{\"silenceThreshold\":\"PT5M\"}"), 404, "");
+    }
+
+    @Test
+    void badAlarmQueries_areProblems() {
+        assertProblem(server.get("/api/v1/alarms?state=burning"), 400, "state");
+        assertProblem(server.get("/api/v1/alarms?type=LOUD"), 400, "type");
+        assertProblem(server.get("/api/v1/alarms?cursor=zzz"), 400, "cursor");
+        assertProblem(server.get("/api/v1/alarms?limit=0"), 400, "limit");
+        assertProblem(server.get("/api/v1/alarms?chargerId=no%20spaces"), 400, "");
+        assertProblem(server.get("/api/v1/alarms/0123456789abcdef"), 404, "");
+        assertProblem(server.get("/api/v1/alarms/not-an-id"), 404, "");
+        assertProblem(server.post("/api/v1/alarms/0123456789abcdef/ack", ""), 404, "");
+        assertThat(server.get("/api/v1/alarms?state=all&type=silent&limit=5").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void alarmsAndLastSeen_surviveARestart() {
+        Path dir = dataDir.resolve("restart");
+        String alarmId;
+        String id;
+        try (TestPlatform first = new TestPlatform(dir, THRESHOLD)) {
+            Credentials charger = first.provision("CH-restart");
+            id = charger.chargerId();
+            Mqtt5BlockingClient client = charger.mqtt5(first.mqttPort());
+            client.connect();
+            publish(client, id);
+            client.disconnect();
+            alarmId = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> activeAlarm(first, id), a -> a != null).get("id").asText();
+        }
+        try (TestPlatform second = new TestPlatform(dir, THRESHOLD)) {
+            JsonNode alarm = TestPlatform.json(second.get("/api/v1/alarms/" + alarmId));
+            assertThat(alarm.get("state").asText()).isEqualTo("ACTIVE");
+            JsonNode charger = TestPlatform.json(second.get("/api/v1/chargers/" + id));
+            assertThat(charger.get("lastSeen").isNull()).isFalse();
+            assertThat(charger.get("status").asText()).isEqualTo("offline");
+            // still silent after the restart: no second alarm for the same silence
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                    TestPlatform.json(second.get("/api/v1/alarms?chargerId=" + id)).get("items").size() == 1);
+        }
+    }
+
+    private static JsonNode activeAlarm(String chargerId) {
+        return activeAlarm(server, chargerId);
+    }
+
+    private static JsonNode activeAlarm(TestPlatform platform, String chargerId) {
+        JsonNode items = TestPlatform.json(platform.get("/api/v1/alarms?state=active&chargerId=" + chargerId)).get("items");
+        return items.isEmpty() ? null : items.get(0);
+    }
+
+    private static String field(String path, String name) {
+        return TestPlatform.json(server.get(path)).get(name).asText();
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String detailContains) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
+        assertThat(TestPlatform.json(response).get("detail").asText()).contains(detailContains);
+    }
+
+    private static void publish(Mqtt5BlockingClient client, String chargerId) {
+        client.publishWith()
+                .topic("telemetry/" + chargerId)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(MqttIngestIT.payload(chargerId, Instant.now().toString(), "{\"power\":7.2}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .send();
+    }
+
+    private static String newId() {
+        return "CH-AL-" + IDS.incrementAndGet();
+    }
+}

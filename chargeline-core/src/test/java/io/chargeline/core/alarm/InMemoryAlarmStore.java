@@ -1,0 +1,74 @@
+package io.chargeline.core.alarm;
+
+import io.chargeline.core.Page;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** The alarm store's contract in memory, for detector tests (the RocksDB one has its own tests). */
+final class InMemoryAlarmStore implements AlarmStore {
+    final NavigableMap<String, Alarm> alarms = new ConcurrentSkipListMap<>();
+    final Map<String, Duration> thresholds = new ConcurrentHashMap<>();
+    volatile Instant alive;
+
+    @Override
+    public void save(Alarm alarm) {
+        alarms.put(alarm.id(), alarm);
+    }
+
+    @Override
+    public Optional<Alarm> find(String id) {
+        return Optional.ofNullable(alarms.get(id));
+    }
+
+    @Override
+    public Page<Alarm> list(AlarmQuery q) {
+        List<Alarm> out = new ArrayList<>();
+        NavigableMap<String, Alarm> older = q.afterId() == null ? alarms.descendingMap()
+                : alarms.headMap(q.afterId(), false).descendingMap();
+        for (Alarm a : older.values()) {
+            if (q.matches(a)) {
+                out.add(a);
+                if (out.size() == q.limit()) {
+                    return new Page<>(out, a.id());
+                }
+            }
+        }
+        return new Page<>(out, null);
+    }
+
+    @Override
+    public List<Alarm> active() {
+        return alarms.values().stream().filter(Alarm::isActive).toList();
+    }
+
+    @Override
+    public Map<String, Duration> silenceThresholds() {
+        return Map.copyOf(thresholds);
+    }
+
+    @Override
+    public void saveSilenceThreshold(String chargerId, Duration threshold) {
+        if (threshold == null) {
+            thresholds.remove(chargerId);
+        } else {
+            thresholds.put(chargerId, threshold);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastAlive() {
+        return Optional.ofNullable(alive);
+    }
+
+    @Override
+    public void markAlive(Instant at) {
+        alive = at;
+    }
+}

@@ -1,0 +1,118 @@
+package io.chargeline.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.ChargerIds;
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.NotFoundException;
+import io.chargeline.core.Page;
+import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmBook;
+import io.chargeline.core.alarm.AlarmQuery;
+import io.chargeline.core.alarm.AlarmState;
+import io.chargeline.core.alarm.AlarmType;
+import io.javalin.http.Context;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Alarms: list with filters, one, acknowledge. */
+final class AlarmRoutes {
+    private static final Pattern ALARM_ID = Pattern.compile("[0-9a-f]{16}");
+
+    private final AlarmBook alarms;
+
+    AlarmRoutes(AlarmBook alarms) {
+        this.alarms = alarms;
+    }
+
+    /** GET /api/v1/alarms?state=active|cleared|all&chargerId=&type=&limit=&cursor= */
+    void list(Context ctx) {
+        AlarmState state = state(ctx.queryParam("state"));
+        String chargerId = ctx.queryParam("chargerId");
+        if (chargerId != null) {
+            ChargerIds.require(chargerId);
+        }
+        AlarmType type = type(ctx.queryParam("type"));
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !ALARM_ID.matcher(cursor).matches()) {
+            throw new InvalidRequestException("cursor is not one this server issued");
+        }
+        Page<Alarm> page = alarms.list(new AlarmQuery(state, chargerId, type,
+                QueryParams.limit(ctx, 100, AlarmQuery.MAX_LIMIT), cursor));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        page.items().forEach(a -> items.add(alarm(a)));
+        body.put("nextCursor", page.nextCursor());
+        ctx.contentType("application/json").result(Json.bytes(body));
+    }
+
+    /** GET /api/v1/alarms/{alarmId} */
+    void get(Context ctx) {
+        ctx.contentType("application/json").result(Json.bytes(alarm(find(ctx.pathParam("alarmId")))));
+    }
+
+    /** POST /api/v1/alarms/{alarmId}/ack with an optional body {"by": "who"} */
+    void acknowledge(Context ctx) {
+        String id = find(ctx.pathParam("alarmId")).id();
+        String by = "admin";
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length > 0) {
+            JsonNode body = Json.object(raw);
+            String named = Json.text(body, "by");
+            if (named != null) {
+                if (named.isBlank() || named.length() > 100) {
+                    throw new InvalidRequestException("by must be 1 to 100 characters");
+                }
+                by = named;
+            }
+        }
+        ctx.contentType("application/json").result(Json.bytes(alarm(alarms.acknowledge(id, by))));
+    }
+
+    private Alarm find(String id) {
+        if (!ALARM_ID.matcher(id).matches()) {
+            throw new NotFoundException("no alarm " + id);
+        }
+        return alarms.find(id).orElseThrow(() -> new NotFoundException("no alarm " + id));
+    }
+
+    private static AlarmState state(String raw) {
+        if (raw == null || raw.equals("all")) {
+            return null;
+        }
+        return switch (raw) {
+            case "active" -> AlarmState.ACTIVE;
+            case "cleared" -> AlarmState.CLEARED;
+            default -> throw new InvalidRequestException("state must be active, cleared or all");
+        };
+    }
+
+    private static AlarmType type(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return AlarmType.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("type must be SILENT or THRESHOLD");
+        }
+    }
+
+    static ObjectNode alarm(Alarm a) {
+        ObjectNode out = Json.MAPPER.createObjectNode()
+                .put("id", a.id())
+                .put("chargerId", a.chargerId())
+                .put("type", a.type().name())
+                .put("state", a.state().name())
+                .put("raisedAt", Json.time(a.raisedAt()))
+                .put("deadline", Json.time(a.deadline()))
+                .put("clearedAt", Json.time(a.clearedAt()))
+                .put("acknowledged", a.acknowledgedAt() != null)
+                .put("acknowledgedAt", Json.time(a.acknowledgedAt()))
+                .put("acknowledgedBy", a.acknowledgedBy())
+                .put("lastTelemetryAt", Json.time(a.lastTelemetryAt()));
+        out.put("threshold", a.threshold() == null ? null : a.threshold().toString());
+        return out;
+    }
+}

@@ -1,0 +1,150 @@
+package io.chargeline.store.rocksdb;
+
+import io.chargeline.core.Page;
+import io.chargeline.core.StorageException;
+import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmQuery;
+import io.chargeline.core.alarm.AlarmStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Alarms by id in {@code alarms} (ids are time-ordered, so iterating backwards lists newest first), silence
+ * thresholds by charger in {@code charger-settings}, and the liveness mark in the default column family.
+ */
+final class RocksDbAlarmStore implements AlarmStore {
+    private static final byte[] ALIVE_KEY = "server-alive-at".getBytes(StandardCharsets.US_ASCII);
+
+    private final RocksDB db;
+    private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle alarms;
+    private final ColumnFamilyHandle settings;
+    private final WriteOptions syncWrites;
+    private final WriteOptions unsyncedWrites;
+
+    RocksDbAlarmStore(RocksDB db, ColumnFamilyHandle meta, ColumnFamilyHandle alarms, ColumnFamilyHandle settings,
+            WriteOptions syncWrites, WriteOptions unsyncedWrites) {
+        this.db = db;
+        this.meta = meta;
+        this.alarms = alarms;
+        this.settings = settings;
+        this.syncWrites = syncWrites;
+        this.unsyncedWrites = unsyncedWrites;
+    }
+
+    @Override
+    public void save(Alarm alarm) {
+        try {
+            db.put(alarms, syncWrites, key(alarm.id()), AlarmCodec.encode(alarm));
+        } catch (RocksDBException e) {
+            throw new StorageException("alarm write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Alarm> find(String id) {
+        try {
+            byte[] value = db.get(alarms, key(id));
+            return value == null ? Optional.empty() : Optional.of(AlarmCodec.decode(value));
+        } catch (RocksDBException e) {
+            throw new StorageException("alarm read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Page<Alarm> list(AlarmQuery query) {
+        List<Alarm> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(alarms)) {
+            if (query.afterId() == null) {
+                it.seekToLast();
+            } else {
+                it.seekForPrev(key(query.afterId()));
+                if (it.isValid() && new String(it.key(), StandardCharsets.US_ASCII).equals(query.afterId())) {
+                    it.prev();
+                }
+            }
+            for (; it.isValid() && out.size() < query.limit(); it.prev()) {
+                Alarm alarm = AlarmCodec.decode(it.value());
+                if (query.matches(alarm)) {
+                    out.add(alarm);
+                }
+            }
+            boolean more = out.size() == query.limit() && it.isValid();
+            return new Page<>(out, more ? out.get(out.size() - 1).id() : null);
+        }
+    }
+
+    @Override
+    public List<Alarm> active() {
+        List<Alarm> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(alarms)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Alarm alarm = AlarmCodec.decode(it.value());
+                if (alarm.isActive()) {
+                    out.add(alarm);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Duration> silenceThresholds() {
+        Map<String, Duration> out = new HashMap<>();
+        try (RocksIterator it = db.newIterator(settings)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.put(new String(it.key(), StandardCharsets.US_ASCII), Duration.ofMillis(ByteBuffer.wrap(it.value()).getLong()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void saveSilenceThreshold(String chargerId, Duration threshold) {
+        try {
+            byte[] key = chargerId.getBytes(StandardCharsets.US_ASCII);
+            if (threshold == null) {
+                db.delete(settings, syncWrites, key);
+            } else {
+                db.put(settings, syncWrites, key, ByteBuffer.allocate(8).putLong(threshold.toMillis()).array());
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("settings write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Instant> lastAlive() {
+        try {
+            byte[] value = db.get(meta, ALIVE_KEY);
+            return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
+        } catch (RocksDBException e) {
+            throw new StorageException("read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void markAlive(Instant at) {
+        try {
+            db.put(meta, unsyncedWrites, ALIVE_KEY, ByteBuffer.allocate(8).putLong(at.toEpochMilli()).array());
+        } catch (RocksDBException e) {
+            throw new StorageException("write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.US_ASCII);
+    }
+}
