@@ -2,6 +2,8 @@ package io.chargeline.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chargeline.store.rocksdb.RocksDbStorage;
+import io.chargeline.tools.bench.AlarmBench;
 import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code chargeline bench ...}: the benchmark harness. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, run side by side with a peer.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Connections.class, BenchCommand.Query.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Connections.class, BenchCommand.Query.class,
+                BenchCommand.Alarms.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -196,6 +199,42 @@ final class BenchCommand {
                 throw new IllegalArgumentException("not running from the runnable jar; pass --jar chargeline-app/target/chargeline.jar");
             }
             return self;
+        }
+    }
+
+    @Command(name = "alarms", mixinStandardHelpOptions = true,
+            description = "Silence detection at fleet scale: how late SILENT alarms are raised, and their CPU cost.")
+    static final class Alarms implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--chargers", defaultValue = "100000", description = "Tracked chargers. Default: ${DEFAULT-VALUE}")
+        int chargers;
+
+        @Option(names = "--spread", defaultValue = "60s", description = "Deadlines fall evenly over this. Default: ${DEFAULT-VALUE}")
+        String spread;
+
+        @Option(names = "--work-dir", description = "Where the store and results go. Default: bench-results/alarms-<time>")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter console = spec.commandLine().getOut();
+            Path work = workDir != null ? workDir : Path.of("bench-results",
+                    "alarms-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Files.createDirectories(work);
+            AlarmBench.Settings settings = new AlarmBench.Settings(chargers, duration(spread, "--spread"),
+                    Duration.ofMinutes(5));
+            AlarmBench.Outcome outcome;
+            try (RocksDbStorage storage = RocksDbStorage.open(work.resolve("store"), Duration.ofDays(1), 1000)) {
+                outcome = new AlarmBench(settings, line -> {
+                    console.println(line);
+                    console.flush();
+                }).run(storage.alarms());
+            }
+            console.print(AlarmBench.table(outcome, settings));
+            writeResult(work, outcome, console);
+            return outcome.raised() == chargers ? 0 : 2;
         }
     }
 

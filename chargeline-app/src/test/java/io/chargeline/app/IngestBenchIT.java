@@ -2,6 +2,8 @@ package io.chargeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chargeline.store.rocksdb.RocksDbStorage;
+import io.chargeline.tools.bench.AlarmBench;
 import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
@@ -85,5 +87,21 @@ class IngestBenchIT {
         assertThat(outcome.history().count()).isPositive();
         assertThat(outcome.ingest().acked()).isPositive();
         assertThat(QueryBench.table(outcome, settings)).contains("latest", "1-hour history");
+    }
+
+    @Test
+    void alarmBench_smallRun_raisesEveryAlarm_andReportsLateness() throws Exception {
+        AlarmBench.Settings settings = new AlarmBench.Settings(500, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        AlarmBench.Outcome outcome;
+        try (RocksDbStorage storage = RocksDbStorage.open(dir.resolve("store"), Duration.ofDays(1), 10)) {
+            outcome = new AlarmBench(settings, line -> {}).run(storage.alarms());
+            assertThat(storage.alarms().active()).hasSize(500);
+        }
+
+        assertThat(outcome.raised()).isEqualTo(500);
+        assertThat(outcome.latenessMillis().count()).isEqualTo(500);
+        assertThat(outcome.latenessMillis().max()).isGreaterThanOrEqualTo(0);
+        assertThat(outcome.arrivalNanos()).isPositive();
+        assertThat(AlarmBench.table(outcome, settings)).contains("500 of 500", "lateness max ms");
     }
 }
