@@ -8,14 +8,17 @@ import io.chargeline.core.PipelineSettings;
 import io.chargeline.core.Presence;
 import io.chargeline.core.RetentionSweeper;
 import io.chargeline.core.alarm.AlarmBook;
-import io.chargeline.core.alarm.AlarmEvents;
 import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.webhook.RetryPolicy;
+import io.chargeline.core.webhook.WebhookDispatcher;
+import io.chargeline.core.webhook.WebhookRegistry;
 import io.chargeline.http.ApiKeys;
 import io.chargeline.http.ComponentHealth;
 import io.chargeline.http.HttpApi;
 import io.chargeline.http.HttpSettings;
+import io.chargeline.http.JdkWebhookSender;
 import io.chargeline.metrics.PrometheusMetrics;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.TlsFiles;
@@ -83,7 +86,13 @@ public final class Platform implements AutoCloseable {
         shutdownOrder.push(storage);
         RetentionSweeper sweeper = new RetentionSweeper(storage.telemetry(), clock, Duration.ofHours(1));
         shutdownOrder.push(sweeper);
-        AlarmBook alarms = new AlarmBook(storage.alarms(), clock, AlarmEvents.NONE, metrics);
+        WebhookRegistry webhooks = new WebhookRegistry(storage.webhooks(), clock);
+        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), new JdkWebhookSender(), clock,
+                RetryPolicy.DEFAULT, metrics);
+        dispatcher.resume();
+        dispatcher.start();
+        shutdownOrder.push(dispatcher);
+        AlarmBook alarms = new AlarmBook(storage.alarms(), clock, dispatcher, metrics);
         SilenceDetector silence = new SilenceDetector(alarms, storage.alarms(), clock, config.silenceThreshold());
         silence.recover(storage.telemetry().lastReceived());
         silence.start();
@@ -92,7 +101,7 @@ public final class Platform implements AutoCloseable {
                 silence::telemetryReceived);
         shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
-        Presence presence = new Presence();
+        Presence presence = new Presence(dispatcher);
 
         GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
                 config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);
@@ -105,6 +114,7 @@ public final class Platform implements AutoCloseable {
             metrics.gauge("chargeline_alarms_active", "active alarms, by type", "type", type.name(),
                     () -> alarms.activeCount(type));
         }
+        metrics.gauge("chargeline_webhook_pending", "webhook deliveries not yet delivered or failed", dispatcher::pending);
         metrics.gauge("chargeline_silence_tracked_chargers", "chargers with a silence deadline", silence::tracked);
 
         Map<String, Supplier<ComponentHealth>> health = new LinkedHashMap<>();
@@ -114,7 +124,7 @@ public final class Platform implements AutoCloseable {
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
                 new HttpApi.Services(storage.telemetry(), devices, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
-                        new ChargerDirectory(devices, presence, silence, alarms)));
+                        new ChargerDirectory(devices, presence, silence, alarms), webhooks));
         shutdownOrder.push(http);
     }
 

@@ -14,11 +14,22 @@ public final class Presence implements PresenceListener {
 
     private final ConcurrentHashMap<String, Integer> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Event> last = new ConcurrentHashMap<>();
+    private final PresenceListener downstream;
+
+    public Presence() {
+        this(PresenceListener.NONE);
+    }
+
+    /** @param downstream told of every event after presence has recorded it (webhooks) */
+    public Presence(PresenceListener downstream) {
+        this.downstream = downstream;
+    }
 
     @Override
     public void connected(String chargerId, Instant at) {
         connections.merge(chargerId, 1, Integer::sum);
         last.put(chargerId, new Event(chargerId, true, at, null));
+        downstream.connected(chargerId, at);
     }
 
     @Override
@@ -27,6 +38,7 @@ public final class Presence implements PresenceListener {
         if (reason != DisconnectReason.TAKEN_OVER || !isConnected(chargerId)) {
             last.put(chargerId, new Event(chargerId, false, at, reason));
         }
+        downstream.disconnected(chargerId, at, reason);
     }
 
     public boolean isConnected(String chargerId) {

@@ -7,6 +7,7 @@ import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmQuery;
@@ -14,12 +15,9 @@ import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmType;
 import io.javalin.http.Context;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Alarms: list with filters, one, acknowledge. */
 final class AlarmRoutes {
-    private static final Pattern ALARM_ID = Pattern.compile("[0-9a-f]{16}");
-
     private final AlarmBook alarms;
 
     AlarmRoutes(AlarmBook alarms) {
@@ -35,7 +33,7 @@ final class AlarmRoutes {
         }
         AlarmType type = type(ctx.queryParam("type"));
         String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !ALARM_ID.matcher(cursor).matches()) {
+        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
             throw new InvalidRequestException("cursor is not one this server issued");
         }
         Page<Alarm> page = alarms.list(new AlarmQuery(state, chargerId, type,
@@ -71,7 +69,7 @@ final class AlarmRoutes {
     }
 
     private Alarm find(String id) {
-        if (!ALARM_ID.matcher(id).matches()) {
+        if (!TimeOrderedIds.isWellFormed(id)) {
             throw new NotFoundException("no alarm " + id);
         }
         return alarms.find(id).orElseThrow(() -> new NotFoundException("no alarm " + id));

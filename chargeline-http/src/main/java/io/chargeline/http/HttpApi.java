@@ -10,6 +10,7 @@ import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -46,7 +47,8 @@ public final class HttpApi implements AutoCloseable {
             Clock clock,
             AlarmBook alarms,
             SilenceDetector silence,
-            ChargerDirectory chargers) {
+            ChargerDirectory chargers,
+            WebhookRegistry webhooks) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -58,6 +60,7 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(alarms, "alarms");
             Objects.requireNonNull(silence, "silence");
             Objects.requireNonNull(chargers, "chargers");
+            Objects.requireNonNull(webhooks, "webhooks");
         }
     }
 
@@ -67,6 +70,7 @@ public final class HttpApi implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
         AlarmRoutes alarms = new AlarmRoutes(s.alarms());
         ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
+        WebhookRoutes webhooks = new WebhookRoutes(s.webhooks());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -91,6 +95,11 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers/{chargerId}", chargers::get);
             config.routes.get("/api/v1/chargers/{chargerId}/settings", chargers::settings);
             config.routes.put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings);
+            config.routes.post("/api/v1/webhooks", webhooks::create);
+            config.routes.get("/api/v1/webhooks", webhooks::list);
+            config.routes.get("/api/v1/webhooks/{webhookId}", webhooks::get);
+            config.routes.delete("/api/v1/webhooks/{webhookId}", webhooks::delete);
+            config.routes.get("/api/v1/webhooks/{webhookId}/deliveries", webhooks::deliveries);
             config.routes.exception(AuthenticationRequired.class, (e, ctx) -> {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"chargeline\"");
                 Problem.write(ctx, 401, "Unauthorized", "unauthorized", e.getMessage());

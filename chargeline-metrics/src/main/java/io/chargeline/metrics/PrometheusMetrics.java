@@ -2,6 +2,7 @@ package io.chargeline.metrics;
 
 import io.chargeline.core.alarm.AlarmMetrics;
 import io.chargeline.core.alarm.AlarmType;
+import io.chargeline.core.webhook.WebhookMetrics;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestMetrics;
 import io.chargeline.core.QueryMetrics;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * All platform metrics in one Prometheus registry. Counters are created up front (every reject reason is
  * present from the start at 0), so dashboards and alerts never see a series appear out of nowhere.
  */
-public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, QueryMetrics, AlarmMetrics {
+public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, QueryMetrics, AlarmMetrics,
+        WebhookMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter received;
     private final Counter validated;
@@ -44,6 +46,9 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Map<AlarmType, Counter> alarmsRaised = new EnumMap<>(AlarmType.class);
     private final Map<AlarmType, Counter> alarmsCleared = new EnumMap<>(AlarmType.class);
     private final Map<AlarmType, Timer> alarmLateness = new EnumMap<>(AlarmType.class);
+    private final Counter webhooksDelivered;
+    private final Counter webhookAttemptsFailed;
+    private final Counter webhooksDeadLettered;
 
     public PrometheusMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -72,6 +77,12 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
                     .description("time from an alarm's deadline to its raising").publishPercentileHistogram()
                     .register(registry));
         }
+        webhooksDelivered = Counter.builder("chargeline_webhook_deliveries").tag("outcome", "delivered")
+                .description("webhook deliveries, by outcome").register(registry);
+        webhooksDeadLettered = Counter.builder("chargeline_webhook_deliveries").tag("outcome", "failed")
+                .description("webhook deliveries, by outcome").register(registry);
+        webhookAttemptsFailed = Counter.builder("chargeline_webhook_attempt_failures")
+                .description("webhook attempts that got no 2xx answer (retried)").register(registry);
         pubackLatency = Timer.builder("chargeline_puback_latency").description("telemetry PUBLISH received to acknowledgement released")
                 .publishPercentileHistogram().register(registry);
     }
@@ -160,6 +171,21 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     @Override
     public void cleared(AlarmType type) {
         alarmsCleared.get(type).increment();
+    }
+
+    @Override
+    public void delivered() {
+        webhooksDelivered.increment();
+    }
+
+    @Override
+    public void attemptFailed() {
+        webhookAttemptsFailed.increment();
+    }
+
+    @Override
+    public void deadLettered() {
+        webhooksDeadLettered.increment();
     }
 
     @Override

@@ -2,10 +2,10 @@ package io.chargeline.core.alarm;
 
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,8 +22,7 @@ public final class AlarmBook {
     private final AlarmMetrics metrics;
     /** Active alarms by charger and type; mirrors the store. */
     private final Map<String, Alarm> active = new HashMap<>();
-    private long sequence;
-    private long lastIdMillis;
+    private final TimeOrderedIds ids = new TimeOrderedIds();
 
     public AlarmBook(AlarmStore store, Clock clock, AlarmEvents events, AlarmMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
@@ -104,23 +103,9 @@ public final class AlarmBook {
         return store.list(query);
     }
 
-    /** Time-ordered ids (16 hex digits: milliseconds, then a sequence), so the store lists newest first. */
-    public synchronized String newId(Instant at) {
-        long millis = Math.max(at.toEpochMilli(), lastIdMillis);
-        if (millis != lastIdMillis) {
-            lastIdMillis = millis;
-            sequence = 0;
-        } else if (sequence > 0xffff) {
-            lastIdMillis = ++millis; // more than 65,536 in one millisecond: borrow the next one
-            sequence = 0;
-        }
-        return String.format("%012x%04x", millis, sequence++);
-    }
-
-    List<Alarm> allActive() {
-        synchronized (this) {
-            return List.copyOf(active.values());
-        }
+    /** A new time-ordered alarm id (see {@link TimeOrderedIds}). */
+    public String newId(Instant at) {
+        return ids.next(at);
     }
 
     private static String key(String chargerId, AlarmType type) {

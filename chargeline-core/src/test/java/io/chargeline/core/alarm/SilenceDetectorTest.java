@@ -3,6 +3,7 @@ package io.chargeline.core.alarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chargeline.core.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

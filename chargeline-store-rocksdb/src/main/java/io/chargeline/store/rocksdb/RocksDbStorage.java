@@ -4,6 +4,7 @@ import io.chargeline.core.DeviceRegistry;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmStore;
+import io.chargeline.core.webhook.WebhookStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,9 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] DEVICES = "devices".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ALARMS = "alarms".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHARGER_SETTINGS = "charger-settings".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 6;
+    private static final byte[] WEBHOOKS = "webhooks".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WEBHOOK_DELIVERIES = "webhook-deliveries".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 8;
 
     static {
         RocksDB.loadLibrary();
@@ -50,6 +53,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbTelemetryStore telemetry;
     private final RocksDbDeviceRegistry devices;
     private final RocksDbAlarmStore alarms;
+    private final RocksDbWebhookStore webhooks;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -74,6 +78,8 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(DEVICES, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(ALARMS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(CHARGER_SETTINGS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(WEBHOOKS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(WEBHOOK_DELIVERIES, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -93,6 +99,7 @@ public final class RocksDbStorage implements AutoCloseable {
                 syncWrites, retention, maxDeadLetters);
         this.devices = new RocksDbDeviceRegistry(db, handles.get(3), syncWrites);
         this.alarms = new RocksDbAlarmStore(db, handles.get(0), handles.get(4), handles.get(5), syncWrites, unsyncedWrites);
+        this.webhooks = new RocksDbWebhookStore(db, handles.get(6), handles.get(7), syncWrites);
     }
 
     /**
@@ -127,6 +134,10 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public AlarmStore alarms() {
         return alarms;
+    }
+
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     private static List<byte[]> existingColumnFamilies(Path dir) throws RocksDBException {

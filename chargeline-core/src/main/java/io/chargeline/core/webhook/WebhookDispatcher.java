@@ -1,0 +1,369 @@
+package io.chargeline.core.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.PresenceListener;
+import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvents;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns alarm and presence events into signed webhook deliveries and gets them through. Each delivery is
+ * stored before it is first tried and after every attempt, so a restart resumes where it stopped; failed
+ * attempts are retried with exponential backoff and jitter (see {@link RetryPolicy}), and a delivery that
+ * runs out of time is kept as FAILED, visible in its webhook's delivery history.
+ *
+ * <p>Every POST carries {@code X-Chargeline-Signature: sha256=<hex HMAC-SHA256 of the body with the
+ * webhook's secret>}. Deliveries of different events may arrive out of order; the body says when the event
+ * happened.
+ */
+public final class WebhookDispatcher implements AlarmEvents, PresenceListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    /** Pending deliveries across all webhooks; beyond this new ones fail at once (memory and disk stay bounded). */
+    static final int MAX_PENDING = 100_000;
+    /** Finished deliveries kept per webhook for the history. */
+    static final int KEEP_FINISHED = 10_000;
+    private static final int SENDERS = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebhookRegistry registry;
+    private final WebhookStore store;
+    private final WebhookSender sender;
+    private final Clock clock;
+    private final RetryPolicy policy;
+    private final WebhookMetrics metrics;
+    private final TimeOrderedIds ids = new TimeOrderedIds();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    /** Guarded by {@link #lock}: what is due when. */
+    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger finishedSinceTrim = new AtomicInteger();
+    private ExecutorService senders;
+    private Thread scheduler;
+    private volatile boolean running;
+
+    public WebhookDispatcher(WebhookRegistry registry, WebhookStore store, WebhookSender sender, Clock clock,
+            RetryPolicy policy, WebhookMetrics metrics) {
+        this.registry = registry;
+        this.store = store;
+        this.sender = sender;
+        this.clock = clock;
+        this.policy = policy;
+        this.metrics = metrics;
+    }
+
+    /** Re-schedules what was pending when the server stopped. */
+    public void resume() {
+        List<Delivery> open = store.pending();
+        for (Delivery d : open) {
+            pending.incrementAndGet();
+            schedule(d);
+        }
+        if (!open.isEmpty()) {
+            LOG.info("webhooks: resuming {} pending deliveries", open.size());
+        }
+    }
+
+    /** Starts the scheduler thread and the senders. */
+    public synchronized void start() {
+        running = true;
+        senders = new ThreadPoolExecutor(SENDERS, SENDERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000),
+                r -> {
+                    Thread t = new Thread(r, "chargeline-webhook-sender");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        scheduler = new Thread(this::loop, "chargeline-webhook-scheduler");
+        scheduler.setDaemon(true);
+        scheduler.start();
+    }
+
+    @Override
+    public void raised(Alarm alarm) {
+        publish(WebhookEventType.ALARM_RAISED, alarmData(alarm));
+    }
+
+    @Override
+    public void cleared(Alarm alarm) {
+        publish(WebhookEventType.ALARM_CLEARED, alarmData(alarm));
+    }
+
+    @Override
+    public void connected(String chargerId, Instant at) {
+        publish(WebhookEventType.CHARGER_ONLINE, JSON.createObjectNode().put("chargerId", chargerId).put("at", at.toString()));
+    }
+
+    @Override
+    public void disconnected(String chargerId, Instant at, DisconnectReason reason) {
+        if (reason == DisconnectReason.TAKEN_OVER) {
+            return; // the charger is still online through its new connection
+        }
+        publish(WebhookEventType.CHARGER_OFFLINE, JSON.createObjectNode().put("chargerId", chargerId)
+                .put("at", at.toString()).put("reason", reason.name()));
+    }
+
+    /** Creates a delivery for every webhook that wants {@code type}. */
+    public void publish(WebhookEventType type, ObjectNode data) {
+        List<Webhook> targets = new ArrayList<>();
+        for (Webhook w : registry.all()) {
+            if (w.wants(type)) {
+                targets.add(w);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        ObjectNode event = JSON.createObjectNode()
+                .put("id", ids.next(now))
+                .put("type", type.wire())
+                .put("createdAt", now.toString());
+        event.set("data", data);
+        byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
+        for (Webhook w : targets) {
+            Delivery d = Delivery.pending(ids.next(now), w.id(), type, body, now);
+            if (pending.incrementAndGet() > MAX_PENDING) {
+                pending.decrementAndGet();
+                store.saveDelivery(d.failed(0, "more than " + MAX_PENDING + " deliveries pending", now, false));
+                metrics.deadLettered();
+                LOG.warn("webhooks: {} pending deliveries; {} event for webhook {} dropped to the failed list",
+                        MAX_PENDING, type.wire(), w.id());
+                continue;
+            }
+            try {
+                store.saveDelivery(d);
+            } catch (RuntimeException e) {
+                pending.decrementAndGet();
+                LOG.error("webhooks: could not store a {} delivery for webhook {}", type.wire(), w.id(), e);
+                continue;
+            }
+            schedule(d);
+        }
+    }
+
+    /**
+     * Attempts every delivery that is due at the clock's now, on the calling thread. The scheduler thread uses
+     * the senders instead; tests with a controlled clock call this.
+     *
+     * @return how many attempts were made
+     */
+    public int runDue() {
+        List<Due> now = takeDue();
+        now.forEach(d -> attempt(d.webhookId, d.deliveryId));
+        return now.size();
+    }
+
+    /** Deliveries not yet delivered or dead-lettered. */
+    public int pending() {
+        return pending.get();
+    }
+
+    private List<Due> takeDue() {
+        List<Due> out = new ArrayList<>();
+        long nowMillis = clock.millis();
+        lock.lock();
+        try {
+            while (!due.isEmpty() && due.peek().atMillis <= nowMillis) {
+                out.add(due.poll());
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    private void attempt(String webhookId, String deliveryId) {
+        Delivery d = store.findDelivery(webhookId, deliveryId).orElse(null);
+        Webhook w = registry.find(webhookId).orElse(null);
+        if (d == null || w == null || d.state() != DeliveryState.PENDING) {
+            pending.decrementAndGet(); // its webhook was deleted, taking the delivery with it
+            return;
+        }
+        int status = 0;
+        String error;
+        try {
+            status = sender.post(w.url(), d.body(), headers(w, d));
+            error = status / 100 == 2 ? null : "HTTP " + status;
+        } catch (IOException | RuntimeException e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        if (error == null) {
+            finish(d.delivered(status, now));
+            metrics.delivered();
+            return;
+        }
+        metrics.attemptFailed();
+        Duration wait = policy.backoff(d.attempts() + 1);
+        Instant next = now.plus(wait);
+        if (next.isAfter(d.createdAt().plus(policy.giveUpAfter()))) {
+            finish(d.failed(status, error, now, true));
+            metrics.deadLettered();
+            LOG.warn("webhooks: {} delivery {} to webhook {} ({}) failed after {} attempts: {}", d.event().wire(), d.id(),
+                    w.id(), w.url().getHost(), d.attempts() + 1, error);
+            return;
+        }
+        Delivery retry = d.retryAt(next, status, error);
+        store.saveDelivery(retry);
+        LOG.debug("webhooks: delivery {} to {} failed ({}); retry in {}", d.id(), w.url().getHost(), error, wait);
+        schedule(retry);
+    }
+
+    private void finish(Delivery d) {
+        store.saveDelivery(d);
+        pending.decrementAndGet();
+        if (finishedSinceTrim.incrementAndGet() >= 1_000) {
+            finishedSinceTrim.set(0);
+            registry.all().forEach(w -> store.trimFinished(w.id(), KEEP_FINISHED));
+        }
+    }
+
+    static Map<String, String> headers(Webhook w, Delivery d) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "Chargeline-Webhooks/1");
+        headers.put("X-Chargeline-Event", d.event().wire());
+        headers.put("X-Chargeline-Delivery", d.id());
+        headers.put("X-Chargeline-Signature", "sha256=" + sign(w.secret(), d.body()));
+        return headers;
+    }
+
+    /** Hex HMAC-SHA256 of {@code body} keyed with {@code secret} (UTF-8). */
+    public static String sign(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static ObjectNode alarmData(Alarm a) {
+        ObjectNode data = JSON.createObjectNode()
+                .put("alarmId", a.id())
+                .put("chargerId", a.chargerId())
+                .put("type", a.type().name())
+                .put("state", a.state().name())
+                .put("raisedAt", a.raisedAt().toString());
+        putTime(data, "deadline", a.deadline());
+        putTime(data, "clearedAt", a.clearedAt());
+        putTime(data, "lastTelemetryAt", a.lastTelemetryAt());
+        data.put("threshold", a.threshold() == null ? null : a.threshold().toString());
+        return data;
+    }
+
+    private static void putTime(ObjectNode node, String name, Instant at) {
+        node.put(name, at == null ? null : at.toString());
+    }
+
+    private void schedule(Delivery d) {
+        lock.lock();
+        try {
+            due.add(new Due(d.nextAttemptAt().toEpochMilli(), d.webhookId(), d.id()));
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                for (Due d : takeDue()) {
+                    try {
+                        senders.execute(() -> safeAttempt(d));
+                    } catch (RejectedExecutionException e) {
+                        return; // shutting down; the delivery stays pending in the store
+                    }
+                }
+                lock.lock();
+                try {
+                    long wait = due.isEmpty() ? 1_000 : Math.min(1_000, due.peek().atMillis - clock.millis());
+                    if (wait > 0 && running) {
+                        wake.await(wait, TimeUnit.MILLISECONDS);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void safeAttempt(Due d) {
+        try {
+            attempt(d.webhookId, d.deliveryId);
+        } catch (RuntimeException e) {
+            // the store failed mid-attempt: try again later rather than lose the delivery
+            LOG.error("webhooks: attempt of delivery {} failed; retrying in a minute", d.deliveryId, e);
+            lock.lock();
+            try {
+                due.add(new Due(clock.millis() + 60_000, d.webhookId, d.deliveryId));
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        lock.lock();
+        try {
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (scheduler != null) {
+            try {
+                scheduler.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (senders != null) {
+            senders.shutdown();
+            try {
+                senders.awaitTermination(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private record Due(long atMillis, String webhookId, String deliveryId) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            return Long.compare(atMillis, other.atMillis);
+        }
+    }
+}

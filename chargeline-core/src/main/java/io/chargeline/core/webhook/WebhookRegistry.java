@@ -1,0 +1,100 @@
+package io.chargeline.core.webhook;
+
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.NotFoundException;
+import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** Registered webhooks, validated on the way in and held in memory for the dispatcher. */
+public final class WebhookRegistry {
+    public static final int MAX_WEBHOOKS = 100;
+    private static final int MIN_SECRET = 16;
+    private static final int MAX_SECRET = 256;
+
+    private final WebhookStore store;
+    private final Clock clock;
+    private final TimeOrderedIds ids = new TimeOrderedIds();
+    private final Map<String, Webhook> byId = new ConcurrentSkipListMap<>();
+
+    public WebhookRegistry(WebhookStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        store.webhooks().forEach(w -> byId.put(w.id(), w));
+    }
+
+    /** Registers a receiver for {@code events} (wire names such as alarm.raised). */
+    public synchronized Webhook register(String url, String secret, List<String> events) {
+        URI target = validUrl(url);
+        if (secret == null || secret.length() < MIN_SECRET || secret.length() > MAX_SECRET) {
+            throw new InvalidRequestException("secret must be " + MIN_SECRET + " to " + MAX_SECRET + " characters");
+        }
+        if (events == null || events.isEmpty()) {
+            throw new InvalidRequestException("events must name at least one event, e.g. [\"alarm.raised\"]");
+        }
+        Set<WebhookEventType> types = EnumSet.noneOf(WebhookEventType.class);
+        events.forEach(e -> types.add(WebhookEventType.fromWire(e)));
+        if (byId.size() >= MAX_WEBHOOKS) {
+            throw new InvalidRequestException("at most " + MAX_WEBHOOKS + " webhooks; delete one first");
+        }
+        Webhook webhook = new Webhook(ids.next(clock.instant()), target, secret, types, clock.instant());
+        store.saveWebhook(webhook);
+        byId.put(webhook.id(), webhook);
+        return webhook;
+    }
+
+    public Webhook get(String id) {
+        return find(id).orElseThrow(() -> new NotFoundException("no webhook " + id));
+    }
+
+    public Optional<Webhook> find(String id) {
+        return Optional.ofNullable(id == null ? null : byId.get(id));
+    }
+
+    public List<Webhook> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** Removes the webhook; its pending deliveries are dropped with it. */
+    public synchronized void delete(String id) {
+        get(id);
+        store.deleteWebhook(id);
+        byId.remove(id);
+    }
+
+    public Page<Delivery> deliveries(String webhookId, int limit, String cursor) {
+        get(webhookId);
+        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
+            throw new InvalidRequestException("cursor is not one this server issued");
+        }
+        return store.deliveries(webhookId, limit, cursor);
+    }
+
+    private static URI validUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new InvalidRequestException("url is required");
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw new InvalidRequestException("url must be an absolute http or https URL, was " + url);
+            }
+            if (uri.getUserInfo() != null) {
+                throw new InvalidRequestException("url must not carry credentials; the secret signs each delivery");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidRequestException("url is not a valid URL: " + e.getMessage());
+        }
+    }
+}

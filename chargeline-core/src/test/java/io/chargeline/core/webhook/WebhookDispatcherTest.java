@@ -1,0 +1,213 @@
+package io.chargeline.core.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.MutableClock;
+import io.chargeline.core.PresenceListener.DisconnectReason;
+import io.chargeline.core.alarm.Alarm;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WebhookDispatcherTest {
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final String SECRET = "a-secret-of-some-length";
+    private static final RetryPolicy POLICY = new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofHours(1));
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final InMemoryWebhookStore store = new InMemoryWebhookStore();
+    private final ScriptedSender sender = new ScriptedSender();
+    private final WebhookRegistry registry = new WebhookRegistry(store, clock);
+    private WebhookDispatcher dispatcher = new WebhookDispatcher(registry, store, sender, clock, POLICY, WebhookMetrics.NONE);
+
+    @Test
+    void delivery_isSignedOverTheExactBody_withEventAndDeliveryHeaders() throws Exception {
+        Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+
+        dispatcher.raised(alarm());
+        assertThat(dispatcher.runDue()).isEqualTo(1);
+
+        Sent sent = sender.sent.get(0);
+        assertThat(sent.url).isEqualTo(URI.create("https://ops.example/hook"));
+        assertThat(sent.headers).containsEntry("X-Chargeline-Event", "alarm.raised")
+                .containsEntry("Content-Type", "application/json")
+                .containsEntry("X-Chargeline-Signature", "sha256=" + hmacHex(SECRET, sent.body));
+        JsonNode body = new ObjectMapper().readTree(sent.body);
+        assertThat(body.get("type").asText()).isEqualTo("alarm.raised");
+        assertThat(body.at("/data/chargerId").asText()).isEqualTo("CH-1");
+        assertThat(body.at("/data/type").asText()).isEqualTo("SILENT");
+        assertThat(onlyDelivery(hook).state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(dispatcher.pending()).isZero();
+    }
+
+    @Test
+    void onlySubscribedEvents_areDelivered_andATakeoverIsNotOffline() {
+        registry.register("https://a.example/", SECRET, List.of("charger.offline"));
+        registry.register("https://b.example/", SECRET, List.of("alarm.cleared"));
+
+        dispatcher.raised(alarm());
+        dispatcher.disconnected("CH-1", T0, DisconnectReason.TAKEN_OVER);
+        dispatcher.disconnected("CH-1", T0, DisconnectReason.KEEP_ALIVE_TIMEOUT);
+        dispatcher.runDue();
+
+        assertThat(sender.sent).singleElement().satisfies(s -> {
+            assertThat(s.url.getHost()).isEqualTo("a.example");
+            assertThat(new String(s.body, StandardCharsets.UTF_8)).contains("KEEP_ALIVE_TIMEOUT");
+        });
+    }
+
+    @Test
+    void failures_areRetriedWithGrowingBackoff_untilA2xx() {
+        Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+        sender.answers.add(500);
+        sender.answers.add(-1); // connection refused
+        sender.answers.add(204);
+
+        dispatcher.raised(alarm());
+        dispatcher.runDue();
+        Delivery afterFirst = onlyDelivery(hook);
+        assertThat(afterFirst.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(afterFirst.lastError()).isEqualTo("HTTP 500");
+        assertThat(Duration.between(T0, afterFirst.nextAttemptAt())).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(dispatcher.runDue()).as("not before its time").isZero();
+
+        clock.set(afterFirst.nextAttemptAt());
+        dispatcher.runDue();
+        Delivery afterSecond = onlyDelivery(hook);
+        assertThat(afterSecond.lastError()).contains("ConnectException");
+        assertThat(Duration.between(clock.instant(), afterSecond.nextAttemptAt()))
+                .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+        clock.set(afterSecond.nextAttemptAt());
+        dispatcher.runDue();
+        assertThat(onlyDelivery(hook).state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(onlyDelivery(hook).attempts()).isEqualTo(3);
+        assertThat(sender.sent).hasSize(3).extracting(s -> s.headers.get("X-Chargeline-Delivery")).containsOnly(
+                onlyDelivery(hook).id());
+    }
+
+    @Test
+    void aReceiverThatNeverRecovers_isGivenUpAfterThePolicysTime_andKeptAsFailed() {
+        Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+        sender.always = 503;
+
+        dispatcher.raised(alarm());
+        int attempts = 0;
+        while (onlyDelivery(hook).state() == DeliveryState.PENDING && attempts < 100) {
+            clock.set(onlyDelivery(hook).nextAttemptAt());
+            attempts += dispatcher.runDue();
+        }
+
+        Delivery failed = onlyDelivery(hook);
+        assertThat(failed.state()).isEqualTo(DeliveryState.FAILED);
+        assertThat(failed.lastStatus()).isEqualTo(503);
+        assertThat(failed.finishedAt()).isBefore(T0.plus(POLICY.giveUpAfter()));
+        assertThat(Duration.between(T0, failed.finishedAt())).isGreaterThan(POLICY.giveUpAfter().minus(POLICY.longest()));
+        assertThat(dispatcher.pending()).isZero();
+    }
+
+    @Test
+    void pendingDeliveries_resumeAfterARestart() {
+        Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+        sender.answers.add(500);
+        dispatcher.raised(alarm());
+        dispatcher.runDue();
+
+        dispatcher = new WebhookDispatcher(new WebhookRegistry(store, clock), store, sender, clock, POLICY,
+                WebhookMetrics.NONE);
+        dispatcher.resume();
+        clock.advance(Duration.ofMinutes(1));
+        dispatcher.runDue();
+
+        assertThat(onlyDelivery(hook).state()).isEqualTo(DeliveryState.DELIVERED);
+    }
+
+    @Test
+    void deletingAWebhook_dropsItsPendingDeliveries() {
+        Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+        dispatcher.raised(alarm());
+
+        registry.delete(hook.id());
+        dispatcher.runDue();
+
+        assertThat(sender.sent).isEmpty();
+        assertThat(dispatcher.pending()).isZero();
+    }
+
+    @Test
+    void registration_refusesWhatCannotWork_andNeverShowsTheSecret() {
+        assertThatThrownBy(() -> registry.register("ftp://x/", SECRET, List.of("alarm.raised")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("http or https");
+        assertThatThrownBy(() -> registry.register("/relative", SECRET, List.of("alarm.raised")))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> registry.register("https://u:p@x.example/", SECRET, List.of("alarm.raised")))
+                .hasMessageContaining("credentials");
+        assertThatThrownBy(() -> registry.register("https://x.example/", "short", List.of("alarm.raised")))
+                .hasMessageContaining("secret");
+        assertThatThrownBy(() -> registry.register("https://x.example/", SECRET, List.of()))
+                .hasMessageContaining("at least one");
+        assertThatThrownBy(() -> registry.register("https://x.example/", SECRET, List.of("alarm.exploded")))
+                .hasMessageContaining("unknown event alarm.exploded");
+        Webhook ok = registry.register("https://x.example/", SECRET, List.of("alarm.raised"));
+        assertThat(ok.toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void backoff_staysWithinHalfToFullOfTheDoublingStep_cappedAtTheLongest() {
+        RetryPolicy p = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofHours(24));
+        for (int i = 0; i < 200; i++) {
+            assertThat(p.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+            assertThat(p.backoff(4)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+            assertThat(p.backoff(30)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(60));
+            assertThat(p.backoff(500)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(60));
+        }
+    }
+
+    private Delivery onlyDelivery(Webhook hook) {
+        List<Delivery> all = store.deliveries(hook.id(), 10, null).items();
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private static Alarm alarm() {
+        return Alarm.silent("00000000000a0000", "CH-1", T0, T0, T0.minusSeconds(300), Duration.ofMinutes(5));
+    }
+
+    private static String hmacHex(String secret, byte[] body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    private record Sent(URI url, byte[] body, Map<String, String> headers) {}
+
+    /** Answers with scripted statuses (-1 = connection refused), then {@link #always}. */
+    private static final class ScriptedSender implements WebhookSender {
+        final List<Sent> sent = new ArrayList<>();
+        final Deque<Integer> answers = new ArrayDeque<>();
+        int always = 200;
+
+        @Override
+        public int post(URI url, byte[] body, Map<String, String> headers) throws IOException {
+            sent.add(new Sent(url, body, headers));
+            int answer = answers.isEmpty() ? always : answers.poll();
+            if (answer < 0) {
+                throw new ConnectException("Connection refused");
+            }
+            return answer;
+        }
+    }
+}
