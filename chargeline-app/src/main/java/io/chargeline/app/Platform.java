@@ -10,6 +10,7 @@ import io.chargeline.core.RetentionSweeper;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ChargerDirectory;
+import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.core.webhook.RetryPolicy;
 import io.chargeline.core.webhook.WebhookDispatcher;
@@ -97,8 +98,14 @@ public final class Platform implements AutoCloseable {
         silence.recover(storage.telemetry().lastReceived());
         silence.start();
         shutdownOrder.push(silence);
+        RuleEvaluator rules = new RuleEvaluator(alarms, storage.alarms(), clock);
+        rules.start();
+        shutdownOrder.push(rules);
         IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS,
-                silence::telemetryReceived);
+                record -> {
+                    silence.telemetryReceived(record.chargerId(), record.receivedAt());
+                    rules.received(record);
+                });
         shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
         Presence presence = new Presence(dispatcher);
@@ -124,7 +131,7 @@ public final class Platform implements AutoCloseable {
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
                 new HttpApi.Services(storage.telemetry(), devices, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
-                        new ChargerDirectory(devices, presence, silence, alarms), webhooks));
+                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules));
         shutdownOrder.push(http);
     }
 

@@ -73,6 +73,50 @@ class AlarmsIT {
     }
 
     @Test
+    void valueRule_raisesAThresholdAlarm_andAGoodValueClearsIt() {
+        HttpResponse<String> created = server.post("/api/v1/alarm-rules",
+                "{\"field\":\"temperature\",\"op\":\">\",\"value\":80}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String ruleId = TestPlatform.json(created).get("id").asText();
+        try {
+            Credentials charger = server.provision(newId());
+            Mqtt5BlockingClient client = charger.mqtt5(server.mqttPort());
+            client.connect();
+            publish(client, charger.chargerId(), "{\"temperature\":85.5}");
+
+            JsonNode alarm = await().atMost(Duration.ofSeconds(10)).until(() -> TestPlatform.json(server.get(
+                    "/api/v1/alarms?state=active&type=THRESHOLD&chargerId=" + charger.chargerId())).get("items"),
+                    items -> items.size() == 1).get(0);
+            assertThat(alarm.get("ruleId").asText()).isEqualTo(ruleId);
+            assertThat(alarm.get("detail").asText()).contains("temperature > 80.0", "85.5");
+
+            publish(client, charger.chargerId(), "{\"temperature\":60}");
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    field("/api/v1/alarms/" + alarm.get("id").asText(), "state").equals("CLEARED"));
+            client.disconnect();
+        } finally {
+            assertThat(server.delete("/api/v1/alarm-rules/" + ruleId).statusCode()).isEqualTo(204);
+        }
+        assertThat(server.get("/api/v1/alarm-rules/" + ruleId).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badRules_areProblems() {
+        assertProblem(server.post("/api/v1/alarm-rules", "{\"field\":\"t\",\"op\":\">\",\"value\":\"hot\"}"), 400, "number");
+        assertProblem(server.post("/api/v1/alarm-rules", "{\"field\":\"t\",\"op\":\"~\",\"value\":1}"), 400, "op must");
+        assertProblem(server.post("/api/v1/alarm-rules", "{\"field\":\"t\",\"value\":1}"), 400, "op is required");
+        assertProblem(server.post("/api/v1/alarm-rules", "{\"field\":\"a b\",\"op\":\">\",\"value\":1}"), 400, "field");
+        assertProblem(server.post("/api/v1/alarm-rules",
+                "{\"field\":\"t\",\"op\":\">\",\"value\":1,\"for\":\"1 minute\"}"), 400, "ISO-8601");
+        assertProblem(server.post("/api/v1/alarm-rules",
+                "{\"field\":\"t\",\"op\":\">\",\"value\":1,\"for\":\"P3D\"}"), 400, "between");
+        assertProblem(server.post("/api/v1/alarm-rules",
+                "{\"field\":\"t\",\"op\":\">\",\"value\":1,\"severity\":\"high\"}"), 400, "unknown property");
+        assertProblem(server.get("/api/v1/alarm-rules/0123456789abcdef"), 404, "");
+        assertProblem(server.delete("/api/v1/alarm-rules/nope"), 404, "");
+    }
+
+    @Test
     void provisionedButNeverSeen_isListedAsSuch() {
         String id = server.provision(newId()).chargerId();
 
@@ -183,11 +227,14 @@ class AlarmsIT {
     }
 
     private static void publish(Mqtt5BlockingClient client, String chargerId) {
+        publish(client, chargerId, "{\"power\":7.2}");
+    }
+
+    private static void publish(Mqtt5BlockingClient client, String chargerId, String data) {
         client.publishWith()
                 .topic("telemetry/" + chargerId)
                 .qos(MqttQos.AT_LEAST_ONCE)
-                .payload(MqttIngestIT.payload(chargerId, Instant.now().toString(), "{\"power\":7.2}")
-                        .getBytes(StandardCharsets.UTF_8))
+                .payload(MqttIngestIT.payload(chargerId, Instant.now().toString(), data).getBytes(StandardCharsets.UTF_8))
                 .send();
     }
 

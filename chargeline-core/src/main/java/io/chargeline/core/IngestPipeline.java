@@ -109,7 +109,7 @@ public final class IngestPipeline implements AutoCloseable {
             return Submission.refusedForOverload("ingest queue is full");
         }
         if (pending.record != null) {
-            arrivals.received(identity, receivedAt);
+            arrivals.received(pending.record);
         }
         return new Submission(rejectedNow, false, pending.done);
     }

@@ -1,10 +1,11 @@
 package io.chargeline.core;
 
-import java.time.Instant;
-
-/** Told of every valid telemetry message the pipeline took in, at once (before the commit); must be cheap. */
+/**
+ * Told of every valid telemetry record the pipeline took in, at once (before the commit), on the thread that
+ * submitted it; must be cheap.
+ */
 public interface TelemetryArrivals {
-    TelemetryArrivals NONE = (chargerId, receivedAt) -> {};
+    TelemetryArrivals NONE = record -> {};
 
-    void received(String chargerId, Instant receivedAt);
+    void received(TelemetryRecord record);
 }

@@ -111,7 +111,7 @@ class IngestPipelineTest {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
-                (id, at) -> told.add(id + "@" + at));
+                record -> told.add(record.chargerId() + "@" + record.receivedAt()));
         Instant receivedAt = Instant.parse("2026-11-27T10:00:00Z"); // the payload's own timestamp is in February
 
         pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), receivedAt).get(5, TimeUnit.SECONDS);

@@ -111,6 +111,8 @@ final class AlarmRoutes {
                 .put("acknowledgedBy", a.acknowledgedBy())
                 .put("lastTelemetryAt", Json.time(a.lastTelemetryAt()));
         out.put("threshold", a.threshold() == null ? null : a.threshold().toString());
+        out.put("ruleId", a.ruleId());
+        out.put("detail", a.detail());
         return out;
     }
 }

@@ -9,6 +9,7 @@ import io.chargeline.core.QueryMetrics;
 import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.ChargerDirectory;
+import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
@@ -48,7 +49,8 @@ public final class HttpApi implements AutoCloseable {
             AlarmBook alarms,
             SilenceDetector silence,
             ChargerDirectory chargers,
-            WebhookRegistry webhooks) {
+            WebhookRegistry webhooks,
+            RuleEvaluator rules) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -61,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(silence, "silence");
             Objects.requireNonNull(chargers, "chargers");
             Objects.requireNonNull(webhooks, "webhooks");
+            Objects.requireNonNull(rules, "rules");
         }
     }
 
@@ -71,6 +74,7 @@ public final class HttpApi implements AutoCloseable {
         AlarmRoutes alarms = new AlarmRoutes(s.alarms());
         ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
         WebhookRoutes webhooks = new WebhookRoutes(s.webhooks());
+        AlarmRuleRoutes rules = new AlarmRuleRoutes(s.rules());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -95,6 +99,10 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers/{chargerId}", chargers::get);
             config.routes.get("/api/v1/chargers/{chargerId}/settings", chargers::settings);
             config.routes.put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings);
+            config.routes.post("/api/v1/alarm-rules", rules::create);
+            config.routes.get("/api/v1/alarm-rules", rules::list);
+            config.routes.get("/api/v1/alarm-rules/{ruleId}", rules::get);
+            config.routes.delete("/api/v1/alarm-rules/{ruleId}", rules::delete);
             config.routes.post("/api/v1/webhooks", webhooks::create);
             config.routes.get("/api/v1/webhooks", webhooks::list);
             config.routes.get("/api/v1/webhooks/{webhookId}", webhooks::get);

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param deadline when the condition became due (for SILENT: last telemetry + threshold); raisedAt minus
  *     deadline is how late the alarm was
  * @param lastTelemetryAt receive time of the charger's last telemetry before the alarm, or null
- * @param threshold the silence threshold in force when it was raised
+ * @param threshold SILENT: the silence threshold in force when it was raised; THRESHOLD: the rule's duration
+ * @param ruleId the value rule that raised a THRESHOLD alarm, else null
+ * @param detail what happened, in words (THRESHOLD: the rule and the value that broke it)
  */
 public record Alarm(
         String id,
@@ -24,7 +26,9 @@ public record Alarm(
         Instant acknowledgedAt,
         String acknowledgedBy,
         Instant lastTelemetryAt,
-        Duration threshold) {
+        Duration threshold,
+        String ruleId,
+        String detail) {
 
     public Alarm {
         Objects.requireNonNull(id, "id");
@@ -38,7 +42,14 @@ public record Alarm(
     public static Alarm silent(String id, String chargerId, Instant raisedAt, Instant deadline, Instant lastTelemetryAt,
             Duration threshold) {
         return new Alarm(id, chargerId, AlarmType.SILENT, AlarmState.ACTIVE, raisedAt, deadline, null, null, null,
-                lastTelemetryAt, threshold);
+                lastTelemetryAt, threshold, null, null);
+    }
+
+    /** A new active value-rule alarm. */
+    public static Alarm threshold(String id, String chargerId, Instant raisedAt, Instant deadline,
+            Instant lastTelemetryAt, AlarmRule rule, double value) {
+        return new Alarm(id, chargerId, AlarmType.THRESHOLD, AlarmState.ACTIVE, raisedAt, deadline, null, null, null,
+                lastTelemetryAt, rule.forDuration(), rule.id(), rule.describe() + " (value " + value + ")");
     }
 
     public boolean isActive() {
@@ -47,10 +58,11 @@ public record Alarm(
 
     public Alarm cleared(Instant at) {
         return new Alarm(id, chargerId, type, AlarmState.CLEARED, raisedAt, deadline, at, acknowledgedAt,
-                acknowledgedBy, lastTelemetryAt, threshold);
+                acknowledgedBy, lastTelemetryAt, threshold, ruleId, detail);
     }
 
     public Alarm acknowledged(Instant at, String by) {
-        return new Alarm(id, chargerId, type, state, raisedAt, deadline, clearedAt, at, by, lastTelemetryAt, threshold);
+        return new Alarm(id, chargerId, type, state, raisedAt, deadline, clearedAt, at, by, lastTelemetryAt, threshold,
+                ruleId, detail);
     }
 }

@@ -22,6 +22,7 @@ public final class AlarmBook {
     private final AlarmMetrics metrics;
     /** Active alarms by charger and type; mirrors the store. */
     private final Map<String, Alarm> active = new HashMap<>();
+    private final Map<String, Integer> activeByCharger = new HashMap<>();
     private final TimeOrderedIds ids = new TimeOrderedIds();
 
     public AlarmBook(AlarmStore store, Clock clock, AlarmEvents events, AlarmMetrics metrics) {
@@ -30,18 +31,21 @@ public final class AlarmBook {
         this.events = Objects.requireNonNull(events, "events");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         for (Alarm alarm : store.active()) {
-            active.put(key(alarm.chargerId(), alarm.type()), alarm);
+            putActive(alarm);
         }
     }
 
-    /** Records a new active alarm, unless the charger already has an active one of that type (returned then). */
+    /**
+     * Records a new active alarm, unless the charger already has an active one of that type (and, for
+     * THRESHOLD, that rule): that one is returned then.
+     */
     public synchronized Alarm raise(Alarm candidate, boolean reportLateness) {
-        Alarm existing = active.get(key(candidate.chargerId(), candidate.type()));
+        Alarm existing = active.get(key(candidate));
         if (existing != null) {
             return existing;
         }
         store.save(candidate);
-        active.put(key(candidate.chargerId(), candidate.type()), candidate);
+        putActive(candidate);
         if (reportLateness && candidate.deadline() != null) {
             metrics.raised(candidate.type(), java.time.Duration.between(candidate.deadline(), candidate.raisedAt()));
         } else {
@@ -52,11 +56,17 @@ public final class AlarmBook {
     }
 
     /** Clears the charger's active alarm of {@code type}, if any, as of {@code at}. */
-    public synchronized Optional<Alarm> clear(String chargerId, AlarmType type, Instant at) {
-        Alarm current = active.remove(key(chargerId, type));
+    public Optional<Alarm> clear(String chargerId, AlarmType type, Instant at) {
+        return clear(chargerId, type, null, at);
+    }
+
+    /** Clears the charger's active alarm of {@code type} raised by {@code ruleId} (null for SILENT). */
+    public synchronized Optional<Alarm> clear(String chargerId, AlarmType type, String ruleId, Instant at) {
+        Alarm current = active.remove(key(chargerId, type, ruleId));
         if (current == null) {
             return Optional.empty();
         }
+        activeByCharger.computeIfPresent(chargerId, (id, n) -> n <= 1 ? null : n - 1);
         // re-read: an operator may have acknowledged it since it was raised
         Alarm cleared = store.find(current.id()).orElse(current).cleared(at);
         store.save(cleared);
@@ -74,13 +84,22 @@ public final class AlarmBook {
         Alarm acked = alarm.acknowledged(clock.instant(), by);
         store.save(acked);
         if (acked.isActive()) {
-            active.put(key(acked.chargerId(), acked.type()), acked);
+            active.put(key(acked), acked); // replaces the same alarm: counts unchanged
         }
         return acked;
     }
 
     public synchronized Optional<Alarm> active(String chargerId, AlarmType type) {
-        return Optional.ofNullable(active.get(key(chargerId, type)));
+        return active(chargerId, type, null);
+    }
+
+    public synchronized Optional<Alarm> active(String chargerId, AlarmType type, String ruleId) {
+        return Optional.ofNullable(active.get(key(chargerId, type, ruleId)));
+    }
+
+    /** Active alarms raised by one rule (to clear them when the rule goes). */
+    public synchronized java.util.List<Alarm> activeForRule(String ruleId) {
+        return active.values().stream().filter(a -> ruleId.equals(a.ruleId())).toList();
     }
 
     public synchronized int activeCount(AlarmType type) {
@@ -88,11 +107,13 @@ public final class AlarmBook {
     }
 
     public synchronized int activeCount(String chargerId) {
-        int n = 0;
-        for (AlarmType type : AlarmType.values()) {
-            n += active.containsKey(key(chargerId, type)) ? 1 : 0;
+        return activeByCharger.getOrDefault(chargerId, 0);
+    }
+
+    private void putActive(Alarm alarm) {
+        if (active.put(key(alarm), alarm) == null) {
+            activeByCharger.merge(alarm.chargerId(), 1, Integer::sum);
         }
-        return n;
     }
 
     public Optional<Alarm> find(String id) {
@@ -108,7 +129,11 @@ public final class AlarmBook {
         return ids.next(at);
     }
 
-    private static String key(String chargerId, AlarmType type) {
-        return chargerId + '\u0000' + type;
+    private static String key(Alarm alarm) {
+        return key(alarm.chargerId(), alarm.type(), alarm.ruleId());
+    }
+
+    private static String key(String chargerId, AlarmType type, String ruleId) {
+        return chargerId + '\u0000' + type + '\u0000' + (ruleId == null ? "" : ruleId);
     }
 }

@@ -25,6 +25,12 @@ public interface AlarmStore {
     /** Sets a charger's silence threshold, or removes the override when {@code threshold} is null. */
     void saveSilenceThreshold(String chargerId, Duration threshold);
 
+    List<AlarmRule> rules();
+
+    void saveRule(AlarmRule rule);
+
+    void deleteRule(String id);
+
     /** When the server was last known to run (written every second while it does), or empty the first time. */
     Optional<Instant> lastAlive();
 

@@ -3,18 +3,13 @@ package io.chargeline.core.alarm;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +37,7 @@ public final class SilenceDetector implements AutoCloseable {
     private final Duration defaultThreshold;
     private final ConcurrentHashMap<String, Charger> chargers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> toClear = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    /** Guarded by {@link #lock}. */
-    private final PriorityQueue<Due> timers = new PriorityQueue<>();
+    private final DeadlineQueue<Charger> timers = new DeadlineQueue<>();
     private volatile boolean running;
     private Thread thread;
     private Instant lastAliveMark = Instant.EPOCH;
@@ -108,7 +100,7 @@ public final class SilenceDetector implements AutoCloseable {
         c.lastSeenMillis.accumulateAndGet(receivedAt.toEpochMilli(), Math::max);
         if (c.silent) {
             toClear.add(chargerId);
-            signal();
+            timers.wakeUp();
         } else if (!c.armed) {
             arm(c, deadlineOf(c));
         }
@@ -164,30 +156,15 @@ public final class SilenceDetector implements AutoCloseable {
     public Optional<Instant> runDue() {
         Instant now = clock.instant();
         clearResumed();
-        List<Charger> due = new ArrayList<>();
-        lock.lock();
-        try {
-            while (!timers.isEmpty() && timers.peek().atMillis <= now.toEpochMilli()) {
-                Due d = timers.poll();
-                if (d.charger.armedAtMillis == d.atMillis) {
-                    d.charger.armed = false;
-                    d.charger.armedAtMillis = Long.MAX_VALUE;
-                    due.add(d.charger);
-                } // else a stale entry: an earlier one replaced it
-            }
-        } finally {
-            lock.unlock();
+        List<Charger> due = timers.takeDue(now.toEpochMilli());
+        for (Charger c : due) {
+            c.armed = false;
         }
         for (Charger c : due) {
             evaluate(c, now);
         }
         markAlive(now);
-        lock.lock();
-        try {
-            return timers.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(timers.peek().atMillis));
-        } finally {
-            lock.unlock();
-        }
+        return timers.next().map(Instant::ofEpochMilli);
     }
 
     private void evaluate(Charger c, Instant now) {
@@ -247,17 +224,9 @@ public final class SilenceDetector implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                Optional<Instant> next = runDue();
-                long nowMillis = clock.millis();
-                long waitMillis = Math.min(ALIVE_MARK_PERIOD.toMillis(),
-                        next.map(n -> n.toEpochMilli() - nowMillis).orElse(Long.MAX_VALUE));
-                lock.lock();
-                try {
-                    if (waitMillis > 0 && toClear.isEmpty() && running && !earlierTimerArrived(next)) {
-                        wake.await(waitMillis, TimeUnit.MILLISECONDS);
-                    }
-                } finally {
-                    lock.unlock();
+                runDue();
+                if (toClear.isEmpty() && running) {
+                    timers.await(clock.millis(), ALIVE_MARK_PERIOD.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -268,37 +237,10 @@ public final class SilenceDetector implements AutoCloseable {
         }
     }
 
-    /** Under the lock: did a timer earlier than the one we were about to sleep for arrive meanwhile? */
-    private boolean earlierTimerArrived(Optional<Instant> next) {
-        Due head = timers.peek();
-        return head != null && (next.isEmpty() || head.atMillis < next.get().toEpochMilli());
-    }
-
+    /** Sets the charger's timer, unless an earlier one will look at it first. */
     private void arm(Charger c, Instant deadline) {
-        long at = deadline.toEpochMilli();
-        lock.lock();
-        try {
-            if (c.armed && c.armedAtMillis <= at) {
-                return; // an earlier timer will look at this charger first
-            }
-            c.armed = true;
-            c.armedAtMillis = at;
-            timers.add(new Due(at, c));
-            if (timers.peek().charger == c) {
-                wake.signal();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void signal() {
-        lock.lock();
-        try {
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
+        timers.arm(c, deadline.toEpochMilli());
+        c.armed = true;
     }
 
     private void markAlive(Instant now) {
@@ -337,7 +279,7 @@ public final class SilenceDetector implements AutoCloseable {
             t = thread;
         }
         if (t != null) {
-            signal();
+            timers.wakeUp();
             try {
                 t.join(5_000);
             } catch (InterruptedException e) {
@@ -361,22 +303,13 @@ public final class SilenceDetector implements AutoCloseable {
         volatile Duration threshold;
         /** An active SILENT alarm exists; only the detector thread (and recovery) sets it. */
         volatile boolean silent;
-        /** A timer entry is pending; written under the lock, read without it on the hot path. */
+        /** A timer is pending: a hint read without a lock on the hot path (see {@link #telemetryReceived}). */
         volatile boolean armed;
-        /** Guarded by the lock: when the pending entry fires. */
-        long armedAtMillis = Long.MAX_VALUE;
         /** The next alarm catches up with downtime; its lateness is not the detector's. */
         boolean caughtUp;
 
         Charger(String id) {
             this.id = id;
-        }
-    }
-
-    private record Due(long atMillis, Charger charger) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due other) {
-            return Long.compare(atMillis, other.atMillis);
         }
     }
 }

@@ -276,6 +276,8 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         putTime(data, "clearedAt", a.clearedAt());
         putTime(data, "lastTelemetryAt", a.lastTelemetryAt());
         data.put("threshold", a.threshold() == null ? null : a.threshold().toString());
+        data.put("ruleId", a.ruleId());
+        data.put("detail", a.detail());
         return data;
     }
 

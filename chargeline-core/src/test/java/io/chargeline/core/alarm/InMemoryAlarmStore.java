@@ -16,6 +16,7 @@ final class InMemoryAlarmStore implements AlarmStore {
     final NavigableMap<String, Alarm> alarms = new ConcurrentSkipListMap<>();
     final Map<String, Duration> thresholds = new ConcurrentHashMap<>();
     volatile Instant alive;
+    final Map<String, AlarmRule> rules = new ConcurrentSkipListMap<>();
 
     @Override
     public void save(Alarm alarm) {
@@ -60,6 +61,21 @@ final class InMemoryAlarmStore implements AlarmStore {
         } else {
             thresholds.put(chargerId, threshold);
         }
+    }
+
+    @Override
+    public List<AlarmRule> rules() {
+        return List.copyOf(rules.values());
+    }
+
+    @Override
+    public void saveRule(AlarmRule rule) {
+        rules.put(rule.id(), rule);
+    }
+
+    @Override
+    public void deleteRule(String id) {
+        rules.remove(id);
     }
 
     @Override

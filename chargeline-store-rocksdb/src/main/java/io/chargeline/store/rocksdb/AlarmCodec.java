@@ -2,6 +2,7 @@ package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.StorageException;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmType;
 import java.io.ByteArrayInputStream;
@@ -12,9 +13,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Binary form of an alarm: a version byte, then the fields; absent optional fields are one zero byte. */
+/**
+ * Binary forms of alarms and alarm rules: a version byte, then the fields; absent optional fields are one
+ * zero byte. Version 2 added the rule id and detail of THRESHOLD alarms; version 1 records still decode.
+ */
 final class AlarmCodec {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte RULE_VERSION = 1;
 
     private AlarmCodec() {}
 
@@ -36,6 +41,8 @@ final class AlarmCodec {
             if (a.threshold() != null) {
                 out.writeLong(a.threshold().toMillis());
             }
+            writeString(out, a.ruleId());
+            writeString(out, a.detail());
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
@@ -44,8 +51,9 @@ final class AlarmCodec {
 
     static Alarm decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-            if (in.readByte() != VERSION) {
-                throw new IOException("unknown alarm encoding");
+            byte version = in.readByte();
+            if (version != 1 && version != VERSION) {
+                throw new IOException("unknown alarm encoding " + version);
             }
             String id = in.readUTF();
             String chargerId = in.readUTF();
@@ -58,10 +66,40 @@ final class AlarmCodec {
             String acknowledgedBy = readString(in);
             Instant lastTelemetryAt = readInstant(in);
             Duration threshold = in.readBoolean() ? Duration.ofMillis(in.readLong()) : null;
+            String ruleId = version >= 2 ? readString(in) : null;
+            String detail = version >= 2 ? readString(in) : null;
             return new Alarm(id, chargerId, type, state, raisedAt, deadline, clearedAt, acknowledgedAt, acknowledgedBy,
-                    lastTelemetryAt, threshold);
+                    lastTelemetryAt, threshold, ruleId, detail);
         } catch (IOException | IllegalArgumentException e) {
             throw new StorageException("corrupt alarm record: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] encode(AlarmRule r) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(RULE_VERSION);
+            out.writeUTF(r.id());
+            out.writeUTF(r.field());
+            out.writeUTF(r.op().name());
+            out.writeDouble(r.value());
+            out.writeLong(r.forDuration().toMillis());
+            writeInstant(out, r.createdAt());
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static AlarmRule decodeRule(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            if (in.readByte() != RULE_VERSION) {
+                throw new IOException("unknown rule encoding");
+            }
+            return new AlarmRule(in.readUTF(), in.readUTF(), AlarmRule.Op.valueOf(in.readUTF()), in.readDouble(),
+                    Duration.ofMillis(in.readLong()), readInstant(in));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StorageException("corrupt alarm rule: " + e.getMessage(), e);
         }
     }
 

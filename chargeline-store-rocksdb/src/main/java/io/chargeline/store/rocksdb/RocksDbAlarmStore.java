@@ -4,6 +4,7 @@ import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmQuery;
+import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.rocksdb.WriteOptions;
 
 /**
  * Alarms by id in {@code alarms} (ids are time-ordered, so iterating backwards lists newest first), silence
- * thresholds by charger in {@code charger-settings}, and the liveness mark in the default column family.
+ * thresholds by charger in {@code charger-settings}, value rules in {@code alarm-rules}, and the liveness mark in the default column family.
  */
 final class RocksDbAlarmStore implements AlarmStore {
     private static final byte[] ALIVE_KEY = "server-alive-at".getBytes(StandardCharsets.US_ASCII);
@@ -31,11 +32,13 @@ final class RocksDbAlarmStore implements AlarmStore {
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle alarms;
     private final ColumnFamilyHandle settings;
+    private final ColumnFamilyHandle rules;
     private final WriteOptions syncWrites;
     private final WriteOptions unsyncedWrites;
 
     RocksDbAlarmStore(RocksDB db, ColumnFamilyHandle meta, ColumnFamilyHandle alarms, ColumnFamilyHandle settings,
-            WriteOptions syncWrites, WriteOptions unsyncedWrites) {
+            ColumnFamilyHandle rules, WriteOptions syncWrites, WriteOptions unsyncedWrites) {
+        this.rules = rules;
         this.db = db;
         this.meta = meta;
         this.alarms = alarms;
@@ -122,6 +125,35 @@ final class RocksDbAlarmStore implements AlarmStore {
             }
         } catch (RocksDBException e) {
             throw new StorageException("settings write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<AlarmRule> rules() {
+        List<AlarmRule> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(rules)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(AlarmCodec.decodeRule(it.value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void saveRule(AlarmRule rule) {
+        try {
+            db.put(rules, syncWrites, key(rule.id()), AlarmCodec.encode(rule));
+        } catch (RocksDBException e) {
+            throw new StorageException("rule write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteRule(String id) {
+        try {
+            db.delete(rules, syncWrites, key(id));
+        } catch (RocksDBException e) {
+            throw new StorageException("rule delete failed: " + e.getMessage(), e);
         }
     }
 

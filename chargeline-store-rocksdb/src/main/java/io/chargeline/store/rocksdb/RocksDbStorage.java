@@ -40,7 +40,8 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] CHARGER_SETTINGS = "charger-settings".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] WEBHOOKS = "webhooks".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] WEBHOOK_DELIVERIES = "webhook-deliveries".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 8;
+    private static final byte[] ALARM_RULES = "alarm-rules".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 9;
 
     static {
         RocksDB.loadLibrary();
@@ -80,6 +81,7 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(CHARGER_SETTINGS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(WEBHOOKS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(WEBHOOK_DELIVERIES, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(ALARM_RULES, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -98,7 +100,8 @@ public final class RocksDbStorage implements AutoCloseable {
         this.telemetry = new RocksDbTelemetryStore(db, buckets, handles.get(0), handles.get(1), handles.get(2),
                 syncWrites, retention, maxDeadLetters);
         this.devices = new RocksDbDeviceRegistry(db, handles.get(3), syncWrites);
-        this.alarms = new RocksDbAlarmStore(db, handles.get(0), handles.get(4), handles.get(5), syncWrites, unsyncedWrites);
+        this.alarms = new RocksDbAlarmStore(db, handles.get(0), handles.get(4), handles.get(5), handles.get(8),
+                syncWrites, unsyncedWrites);
         this.webhooks = new RocksDbWebhookStore(db, handles.get(6), handles.get(7), syncWrites);
     }
 

@@ -6,6 +6,7 @@ import io.chargeline.core.Page;
 import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmQuery;
+import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmStore;
 import java.nio.file.Path;
@@ -46,6 +47,21 @@ class RocksDbAlarmStoreTest {
 
         assertThat(storage.alarms().find(id(1))).contains(alarm);
         assertThat(storage.alarms().find(id(2))).isEmpty();
+    }
+
+    @Test
+    void thresholdAlarmsAndRules_roundTrip() {
+        AlarmRule rule = new AlarmRule(id(7), "battery.soc", AlarmRule.Op.LE, 10.5, Duration.ofSeconds(30), T0);
+        storage.alarms().saveRule(rule);
+        Alarm alarm = Alarm.threshold(id(8), "CH-1", T0.plusSeconds(30), T0.plusSeconds(30), T0.plusSeconds(29), rule, 9.0);
+        storage.alarms().save(alarm);
+
+        reopen();
+
+        assertThat(storage.alarms().rules()).containsExactly(rule);
+        assertThat(storage.alarms().find(id(8))).contains(alarm);
+        storage.alarms().deleteRule(id(7));
+        assertThat(storage.alarms().rules()).isEmpty();
     }
 
     @Test
