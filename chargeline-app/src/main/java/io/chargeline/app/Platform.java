@@ -108,7 +108,7 @@ public final class Platform implements AutoCloseable {
                 });
         shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
-        Presence presence = new Presence(dispatcher);
+        Presence presence = new Presence(storage.presence(), dispatcher);
 
         GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
                 config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);

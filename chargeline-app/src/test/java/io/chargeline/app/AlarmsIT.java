@@ -136,6 +136,10 @@ class AlarmsIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "REVOKED".equals(TestPlatform.json(
                 server.get("/api/v1/chargers/" + charger.chargerId())).at("/lastConnection/reason").asText()));
+        JsonNode history = TestPlatform.json(server.get("/api/v1/chargers/" + charger.chargerId() + "/presence"));
+        assertThat(history.get("items").findValuesAsText("event")).containsExactly("disconnected", "connected");
+        assertThat(history.at("/items/0/reason").asText()).isEqualTo("REVOKED");
+        assertProblem(server.get("/api/v1/chargers/" + charger.chargerId() + "/presence?limit=0"), 400, "limit");
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
+import io.chargeline.core.Presence;
+import io.chargeline.core.PresenceLog;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.ChargerDirectory.ChargerView;
 import io.chargeline.core.alarm.ChargerStatus;
@@ -46,6 +48,23 @@ final class ChargerRoutes {
     void get(Context ctx) {
         ChargerView view = chargers.get(ChargerIds.require(ctx.pathParam("chargerId")));
         ctx.contentType("application/json").result(Json.bytes(charger(view)));
+    }
+
+    /** GET /api/v1/chargers/{chargerId}/presence?limit=: connects and disconnects, newest first. */
+    void presence(Context ctx) {
+        String chargerId = chargers.get(ChargerIds.require(ctx.pathParam("chargerId"))).chargerId();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        for (Presence.Event e : chargers.presenceHistory(chargerId,
+                QueryParams.limit(ctx, 20, PresenceLog.KEPT_PER_CHARGER))) {
+            ObjectNode item = items.addObject()
+                    .put("event", e.connected() ? "connected" : "disconnected")
+                    .put("at", Json.time(e.at()));
+            if (e.reason() != null) {
+                item.put("reason", e.reason().name());
+            }
+        }
+        ctx.contentType("application/json").result(Json.bytes(body));
     }
 
     /** GET /api/v1/chargers/{chargerId}/settings: the effective settings. */

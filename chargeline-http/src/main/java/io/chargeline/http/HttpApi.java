@@ -98,6 +98,7 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers", chargers::list);
             config.routes.get("/api/v1/chargers/{chargerId}", chargers::get);
             config.routes.get("/api/v1/chargers/{chargerId}/settings", chargers::settings);
+            config.routes.get("/api/v1/chargers/{chargerId}/presence", chargers::presence);
             config.routes.put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings);
             config.routes.post("/api/v1/alarm-rules", rules::create);
             config.routes.get("/api/v1/alarm-rules", rules::list);

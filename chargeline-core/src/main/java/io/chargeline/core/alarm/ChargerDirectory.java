@@ -73,6 +73,11 @@ public final class ChargerDirectory {
         return new Page<>(out, cursor);
     }
 
+    /** The charger's connects and disconnects, newest first. */
+    public List<Presence.Event> presenceHistory(String chargerId, int limit) {
+        return presence.history(chargerId, limit);
+    }
+
     private ChargerView view(Device d) {
         String id = d.chargerId();
         Instant lastSeen = detector.lastSeen(id).orElse(null);

@@ -1,6 +1,7 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.DeviceRegistry;
+import io.chargeline.core.PresenceLog;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmStore;
@@ -41,7 +42,8 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] WEBHOOKS = "webhooks".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] WEBHOOK_DELIVERIES = "webhook-deliveries".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ALARM_RULES = "alarm-rules".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 9;
+    private static final byte[] PRESENCE = "presence".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 10;
 
     static {
         RocksDB.loadLibrary();
@@ -55,6 +57,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbDeviceRegistry devices;
     private final RocksDbAlarmStore alarms;
     private final RocksDbWebhookStore webhooks;
+    private final RocksDbPresenceLog presence;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -82,6 +85,7 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(WEBHOOKS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(WEBHOOK_DELIVERIES, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(ALARM_RULES, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(PRESENCE, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -103,6 +107,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.alarms = new RocksDbAlarmStore(db, handles.get(0), handles.get(4), handles.get(5), handles.get(8),
                 syncWrites, unsyncedWrites);
         this.webhooks = new RocksDbWebhookStore(db, handles.get(6), handles.get(7), syncWrites);
+        this.presence = new RocksDbPresenceLog(db, handles.get(9), unsyncedWrites);
     }
 
     /**
@@ -141,6 +146,10 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public WebhookStore webhooks() {
         return webhooks;
+    }
+
+    public PresenceLog presence() {
+        return presence;
     }
 
     private static List<byte[]> existingColumnFamilies(Path dir) throws RocksDBException {
