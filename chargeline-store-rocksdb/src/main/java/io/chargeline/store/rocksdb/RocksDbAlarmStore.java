@@ -1,7 +1,6 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.Page;
-import io.chargeline.core.StorageException;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmRule;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
@@ -49,21 +47,13 @@ final class RocksDbAlarmStore implements AlarmStore {
 
     @Override
     public void save(Alarm alarm) {
-        try {
-            db.put(alarms, syncWrites, key(alarm.id()), AlarmCodec.encode(alarm));
-        } catch (RocksDBException e) {
-            throw new StorageException("alarm write failed: " + e.getMessage(), e);
-        }
+        RocksCalls.write("alarm write", () -> db.put(alarms, syncWrites, key(alarm.id()), AlarmCodec.encode(alarm)));
     }
 
     @Override
     public Optional<Alarm> find(String id) {
-        try {
-            byte[] value = db.get(alarms, key(id));
-            return value == null ? Optional.empty() : Optional.of(AlarmCodec.decode(value));
-        } catch (RocksDBException e) {
-            throw new StorageException("alarm read failed: " + e.getMessage(), e);
-        }
+        byte[] value = RocksCalls.read("alarm read", () -> db.get(alarms, key(id)));
+        return value == null ? Optional.empty() : Optional.of(AlarmCodec.decode(value));
     }
 
     @Override
@@ -116,16 +106,14 @@ final class RocksDbAlarmStore implements AlarmStore {
 
     @Override
     public void saveSilenceThreshold(String chargerId, Duration threshold) {
-        try {
-            byte[] key = chargerId.getBytes(StandardCharsets.US_ASCII);
+        byte[] key = chargerId.getBytes(StandardCharsets.US_ASCII);
+        RocksCalls.write("settings write", () -> {
             if (threshold == null) {
                 db.delete(settings, syncWrites, key);
             } else {
                 db.put(settings, syncWrites, key, ByteBuffer.allocate(8).putLong(threshold.toMillis()).array());
             }
-        } catch (RocksDBException e) {
-            throw new StorageException("settings write failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -141,39 +129,24 @@ final class RocksDbAlarmStore implements AlarmStore {
 
     @Override
     public void saveRule(AlarmRule rule) {
-        try {
-            db.put(rules, syncWrites, key(rule.id()), AlarmCodec.encode(rule));
-        } catch (RocksDBException e) {
-            throw new StorageException("rule write failed: " + e.getMessage(), e);
-        }
+        RocksCalls.write("rule write", () -> db.put(rules, syncWrites, key(rule.id()), AlarmCodec.encode(rule)));
     }
 
     @Override
     public void deleteRule(String id) {
-        try {
-            db.delete(rules, syncWrites, key(id));
-        } catch (RocksDBException e) {
-            throw new StorageException("rule delete failed: " + e.getMessage(), e);
-        }
+        RocksCalls.write("rule delete", () -> db.delete(rules, syncWrites, key(id)));
     }
 
     @Override
     public Optional<Instant> lastAlive() {
-        try {
-            byte[] value = db.get(meta, ALIVE_KEY);
-            return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
-        } catch (RocksDBException e) {
-            throw new StorageException("read failed: " + e.getMessage(), e);
-        }
+        byte[] value = RocksCalls.read("liveness mark read", () -> db.get(meta, ALIVE_KEY));
+        return value == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(value).getLong()));
     }
 
     @Override
     public void markAlive(Instant at) {
-        try {
-            db.put(meta, unsyncedWrites, ALIVE_KEY, ByteBuffer.allocate(8).putLong(at.toEpochMilli()).array());
-        } catch (RocksDBException e) {
-            throw new StorageException("write failed: " + e.getMessage(), e);
-        }
+        RocksCalls.write("liveness mark write",
+                () -> db.put(meta, unsyncedWrites, ALIVE_KEY, ByteBuffer.allocate(8).putLong(at.toEpochMilli()).array()));
     }
 
     private static byte[] key(String id) {

@@ -3,7 +3,6 @@ package io.chargeline.store.rocksdb;
 import io.chargeline.core.Presence;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.PresenceLog;
-import io.chargeline.core.StorageException;
 import io.chargeline.core.TimeOrderedIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,15 +41,13 @@ final class RocksDbPresenceLog implements PresenceLog {
         byte[] reason = e.reason() == null ? new byte[0] : e.reason().name().getBytes(StandardCharsets.US_ASCII);
         byte[] value = ByteBuffer.allocate(1 + 8 + reason.length)
                 .put((byte) (e.connected() ? 1 : 0)).putLong(e.at().toEpochMilli()).put(reason).array();
-        try {
+        RocksCalls.write("presence write", () -> {
             db.put(presence, unsyncedWrites, bytes(e.chargerId() + "/" + ids.next(e.at())), value);
             if (sinceTrim.merge(e.chargerId(), 1, Integer::sum) >= TRIM_EVERY) {
                 sinceTrim.remove(e.chargerId());
                 trim(e.chargerId());
             }
-        } catch (RocksDBException ex) {
-            throw new StorageException("presence write failed: " + ex.getMessage(), ex);
-        }
+        });
     }
 
     @Override

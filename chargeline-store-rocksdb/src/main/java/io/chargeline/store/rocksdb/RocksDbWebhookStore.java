@@ -1,7 +1,6 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.Page;
-import io.chargeline.core.StorageException;
 import io.chargeline.core.webhook.Delivery;
 import io.chargeline.core.webhook.DeliveryState;
 import io.chargeline.core.webhook.Webhook;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -36,17 +34,13 @@ final class RocksDbWebhookStore implements WebhookStore {
 
     @Override
     public void saveWebhook(Webhook webhook) {
-        write(() -> db.put(webhooks, syncWrites, bytes(webhook.id()), WebhookCodec.encode(webhook)));
+        RocksCalls.write("webhook write", () -> db.put(webhooks, syncWrites, bytes(webhook.id()), WebhookCodec.encode(webhook)));
     }
 
     @Override
     public Optional<Webhook> findWebhook(String id) {
-        try {
-            byte[] value = db.get(webhooks, bytes(id));
-            return value == null ? Optional.empty() : Optional.of(WebhookCodec.decodeWebhook(value));
-        } catch (RocksDBException e) {
-            throw new StorageException("webhook read failed: " + e.getMessage(), e);
-        }
+        byte[] value = RocksCalls.read("webhook read", () -> db.get(webhooks, bytes(id)));
+        return value == null ? Optional.empty() : Optional.of(WebhookCodec.decodeWebhook(value));
     }
 
     @Override
@@ -62,7 +56,7 @@ final class RocksDbWebhookStore implements WebhookStore {
 
     @Override
     public void deleteWebhook(String id) {
-        write(() -> {
+        RocksCalls.write("webhook delete", () -> {
             try (WriteBatch batch = new WriteBatch()) {
                 batch.delete(webhooks, bytes(id));
                 batch.deleteRange(deliveries, bytes(id + "/"), bytes(id + "0")); // '0' sorts right after '/'
@@ -73,17 +67,14 @@ final class RocksDbWebhookStore implements WebhookStore {
 
     @Override
     public void saveDelivery(Delivery d) {
-        write(() -> db.put(deliveries, syncWrites, key(d.webhookId(), d.id()), WebhookCodec.encode(d)));
+        RocksCalls.write("delivery write",
+                () -> db.put(deliveries, syncWrites, key(d.webhookId(), d.id()), WebhookCodec.encode(d)));
     }
 
     @Override
     public Optional<Delivery> findDelivery(String webhookId, String deliveryId) {
-        try {
-            byte[] value = db.get(deliveries, key(webhookId, deliveryId));
-            return value == null ? Optional.empty() : Optional.of(WebhookCodec.decodeDelivery(value));
-        } catch (RocksDBException e) {
-            throw new StorageException("delivery read failed: " + e.getMessage(), e);
-        }
+        byte[] value = RocksCalls.read("delivery read", () -> db.get(deliveries, key(webhookId, deliveryId)));
+        return value == null ? Optional.empty() : Optional.of(WebhookCodec.decodeDelivery(value));
     }
 
     @Override
@@ -135,7 +126,7 @@ final class RocksDbWebhookStore implements WebhookStore {
         if (finished.size() <= keep) {
             return;
         }
-        write(() -> {
+        RocksCalls.write("delivery trim", () -> {
             try (WriteBatch batch = new WriteBatch()) {
                 for (byte[] k : finished.subList(keep, finished.size())) {
                     batch.delete(deliveries, k);
@@ -143,18 +134,6 @@ final class RocksDbWebhookStore implements WebhookStore {
                 db.write(syncWrites, batch);
             }
         });
-    }
-
-    private interface RocksWrite {
-        void run() throws RocksDBException;
-    }
-
-    private static void write(RocksWrite w) {
-        try {
-            w.run();
-        } catch (RocksDBException e) {
-            throw new StorageException("webhook store write failed: " + e.getMessage(), e);
-        }
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {

@@ -9,33 +9,14 @@ import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RocksDbAlarmStoreTest {
+class RocksDbAlarmStoreTest extends StorageFixture {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-
-    @TempDir
-    Path dir;
-
-    private RocksDbStorage storage;
-
-    @BeforeEach
-    void open() {
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
-    }
 
     @Test
     void alarms_roundTripEveryField_andSurviveReopen() {
@@ -119,11 +100,6 @@ class RocksDbAlarmStoreTest {
 
         assertThat(storage.telemetry().lastReceived()).containsEntry("CH-1", T0.plusSeconds(60));
         assertThat(storage.telemetry().latest("CH-1")).get().satisfies(r -> assertThat(r.timestamp()).isEqualTo(T0));
-    }
-
-    private void reopen() {
-        storage.close();
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
     }
 
     private static String id(int i) {

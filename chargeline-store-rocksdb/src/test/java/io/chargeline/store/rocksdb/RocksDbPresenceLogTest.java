@@ -5,31 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chargeline.core.Presence;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.PresenceLog;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RocksDbPresenceLogTest {
+class RocksDbPresenceLogTest extends StorageFixture {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-
-    @TempDir
-    Path dir;
-
-    private RocksDbStorage storage;
-
-    @BeforeEach
-    void open() {
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
-    }
 
     @Test
     void events_areKeptPerCharger_newestFirst_withTheirReason_acrossReopen() {
@@ -38,8 +18,7 @@ class RocksDbPresenceLogTest {
         log.record(new Presence.Event("CH-10", true, T0, null));
         log.record(new Presence.Event("CH-1", false, T0.plusSeconds(5), DisconnectReason.KEEP_ALIVE_TIMEOUT));
 
-        storage.close();
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
+        reopen();
 
         assertThat(storage.presence().history("CH-1", 10)).containsExactly(
                 new Presence.Event("CH-1", false, T0.plusSeconds(5), DisconnectReason.KEEP_ALIVE_TIMEOUT),

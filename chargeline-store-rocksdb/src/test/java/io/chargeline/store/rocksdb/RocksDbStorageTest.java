@@ -11,33 +11,14 @@ import io.chargeline.core.Page;
 import io.chargeline.core.RejectReason;
 import io.chargeline.core.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RocksDbStorageTest {
+class RocksDbStorageTest extends StorageFixture {
     private static final Instant T0 = Instant.parse("2026-02-10T23:59:00Z");
-
-    @TempDir
-    Path dir;
-
-    private RocksDbStorage storage;
-
-    @BeforeEach
-    void open() {
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
-    }
 
     @Test
     void latest_isTheGreatestTimestamp_evenWhenWrittenOutOfOrder() {
@@ -107,8 +88,7 @@ class RocksDbStorageTest {
     void records_survive_reopen() {
         commit(record("CH-1", T0, "{\"a\":true}"));
 
-        storage.close();
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
+        reopen();
 
         assertThat(storage.telemetry().latest("CH-1")).get().satisfies(r -> {
             assertThat(r.dataJson()).isEqualTo("{\"a\":true}");
@@ -138,8 +118,7 @@ class RocksDbStorageTest {
         for (int i = 0; i < 8; i++) {
             storage.telemetry().commit(List.of(), List.of(letter(i)));
         }
-        storage.close();
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
+        reopen();
         storage.telemetry().commit(List.of(), List.of(letter(8)));
 
         List<DeadLetter> recent = storage.telemetry().recentDeadLetters(100);

@@ -10,34 +10,14 @@ import io.chargeline.core.webhook.WebhookEventType;
 import io.chargeline.core.webhook.WebhookStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RocksDbWebhookStoreTest {
+class RocksDbWebhookStoreTest extends StorageFixture {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-
-    @TempDir
-    Path dir;
-
-    private RocksDbStorage storage;
-
-    @BeforeEach
-    void open() {
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
-    }
 
     @Test
     void webhooksAndDeliveries_roundTrip_andSurviveReopen() {
@@ -106,11 +86,6 @@ class RocksDbWebhookStoreTest {
 
         assertThat(store.webhooks()).extracting(Webhook::id).containsExactly("00000000000b0000");
         assertThat(store.pending()).extracting(Delivery::webhookId).containsExactly("00000000000b0000");
-    }
-
-    private void reopen() {
-        storage.close();
-        storage = RocksDbStorage.open(dir, Duration.ofDays(90), 5);
     }
 
     private static Webhook webhook(String id) {
