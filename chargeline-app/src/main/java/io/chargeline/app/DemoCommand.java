@@ -42,6 +42,9 @@ final class DemoCommand implements Callable<Integer> {
         if (fleet.interval.equals("10s")) {
             fleet.interval = "5s";
         }
+        if (fleet.silentFraction == 0) {
+            fleet.silentFraction = 0.1; // a few chargers fall silent, so the demo shows alarms
+        }
         Platform platform = Platform.start(new PlatformConfig(dataDir, "127.0.0.1", mqttPort, httpPort, List.of(),
                 Duration.ofDays(90), DEMO_SILENCE_THRESHOLD, null));
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "demo-platform-stop"));
@@ -51,7 +54,11 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  HTTP API       %s   admin key: %s%n", http, key);
         out.printf("  MQTT (mTLS)    mqtts://127.0.0.1:%d%n", platform.mqttPort());
         out.printf("  try:           curl -H 'Authorization: Bearer %s' %s/telemetry/%s00000%n", key, http, fleet.prefix);
-        out.printf("                 curl -H 'Authorization: Bearer %s' %s/metrics | grep chargeline_events%n%n", key, http);
+        out.printf("                 curl -H 'Authorization: Bearer %s' %s/metrics | grep chargeline_events%n", key, http);
+        out.printf("  alarms:        %.0f%% of the chargers fall silent; after %ds without telemetry they are alarmed%n",
+                fleet.silentFraction * 100, DEMO_SILENCE_THRESHOLD.toSeconds());
+        out.printf("                 curl -H 'Authorization: Bearer %s' '%s/api/v1/alarms?state=active'%n", key, http);
+        out.printf("                 curl -H 'Authorization: Bearer %s' '%s/api/v1/chargers?status=silent'%n%n", key, http);
         out.flush();
         return SimulateCommand.run(new ApiClient(SimulateCommand.uri("127.0.0.1", platform.httpPort()), key), fleet,
                 "127.0.0.1", platform.mqttPort(), out);

@@ -36,8 +36,8 @@ public final class Presence implements PresenceListener {
     public void connected(String chargerId, Instant at) {
         connections.merge(chargerId, 1, Integer::sum);
         Event event = new Event(chargerId, true, at, null);
+        record(event); // before it becomes visible, so what the status shows is already in the history
         last.put(chargerId, event);
-        record(event);
         downstream.connected(chargerId, at);
     }
 
@@ -45,10 +45,10 @@ public final class Presence implements PresenceListener {
     public void disconnected(String chargerId, Instant at, DisconnectReason reason) {
         connections.computeIfPresent(chargerId, (id, n) -> n <= 1 ? null : n - 1);
         Event event = new Event(chargerId, false, at, reason);
+        record(event);
         if (reason != DisconnectReason.TAKEN_OVER || !isConnected(chargerId)) {
             last.put(chargerId, event);
         }
-        record(event);
         downstream.disconnected(chargerId, at, reason);
     }
 

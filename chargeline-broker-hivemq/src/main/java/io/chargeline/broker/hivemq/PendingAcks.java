@@ -17,9 +17,22 @@ final class PendingAcks {
     record Pending(CompletableFuture<IngestResult> outcome, long receivedNanos) {}
 
     private final Map<Integer, Deque<Pending>> byPacketId = new HashMap<>();
+    /** Set once the connection is being dropped; every held PUBACK after that waits on the same disconnect. */
+    private CompletableFuture<?> dropping;
 
     synchronized void put(int packetId, CompletableFuture<IngestResult> outcome, long receivedNanos) {
         byPacketId.computeIfAbsent(packetId, id -> new ArrayDeque<>(1)).addLast(new Pending(outcome, receivedNanos));
+    }
+
+    /**
+     * Starts dropping the connection the first time it is asked, and returns the disconnect every later
+     * caller waits on too (a backlogged connection can have thousands of held PUBACKs).
+     */
+    synchronized CompletableFuture<?> dropOnce(java.util.function.Supplier<CompletableFuture<?>> disconnect) {
+        if (dropping == null) {
+            dropping = disconnect.get();
+        }
+        return dropping;
     }
 
     /** The oldest pending copy of {@code packetId}, or null. */

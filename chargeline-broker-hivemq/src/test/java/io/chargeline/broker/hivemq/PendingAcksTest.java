@@ -26,4 +26,23 @@ class PendingAcksTest {
     void unknownPacketId_isNull() {
         assertThat(new PendingAcks().take(1)).isNull();
     }
+
+    @Test
+    void manyFailedPubacks_startOneDisconnect_andAllWaitOnIt() {
+        PendingAcks pending = new PendingAcks();
+        java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+
+        CompletableFuture<?> first = pending.dropOnce(() -> {
+            disconnects.incrementAndGet();
+            return closed;
+        });
+        CompletableFuture<?> second = pending.dropOnce(() -> {
+            disconnects.incrementAndGet();
+            return CompletableFuture.completedFuture(null);
+        });
+
+        assertThat(disconnects).hasValue(1);
+        assertThat(second).isSameAs(first).isNotDone();
+    }
 }
