@@ -87,12 +87,12 @@ class WebhooksIT {
         });
         try (Receiver receiver = Receiver.start(port)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.accepted(charger.chargerId(), "charger.online"));
+            // kept up until the sender has read the answer and stored the outcome
+            await().atMost(Duration.ofSeconds(10)).until(() -> find(TestPlatform.json(
+                    server.get("/api/v1/webhooks/" + hookId + "/deliveries")), "charger.online").get("state").asText()
+                    .equals("DELIVERED"));
         }
         client.disconnect();
-        // the receiver answered; the outcome is stored right after
-        await().atMost(Duration.ofSeconds(10)).until(() -> find(TestPlatform.json(
-                server.get("/api/v1/webhooks/" + hookId + "/deliveries")), "charger.online").get("state").asText()
-                .equals("DELIVERED"));
     }
 
     @Test
@@ -172,10 +172,10 @@ class WebhooksIT {
             http.createContext("/hook", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 int status = receiver.failFirst.getAndDecrement() > 0 ? 500 : 204;
-                receiver.requests.add(new Request(exchange.getRequestHeaders().getFirst("X-Chargeline-Event"),
-                        exchange.getRequestHeaders().getFirst("X-Chargeline-Signature"), body, status));
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
+                receiver.requests.add(new Request(exchange.getRequestHeaders().getFirst("X-Chargeline-Event"),
+                        exchange.getRequestHeaders().getFirst("X-Chargeline-Signature"), body, status));
             });
             http.start();
             return receiver;
