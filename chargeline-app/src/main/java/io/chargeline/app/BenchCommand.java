@@ -135,14 +135,18 @@ final class BenchCommand {
         @Option(names = "--duration", defaultValue = "30s", description = "Default: ${DEFAULT-VALUE}")
         String duration;
 
+        @Option(names = "--warmup", defaultValue = "5s", description = "Ingest before the reads start (the server's JIT "
+                + "needs ~40 s to reach steady state). Default: ${DEFAULT-VALUE}")
+        String warmup;
+
         @Mixin
         ServerOptions server;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
-            LoadSettings ingest = new LoadSettings(devices, duration(duration, "--duration"), Duration.ofSeconds(5), 1, 16,
-                    200, ingestRate);
+            LoadSettings ingest = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
+                    1, 16, 200, ingestRate);
             Path work = server.workDir("query");
             QueryBench.Settings settings = new QueryBench.Settings(ingest, clients,
                     new IngestBench.Settings(ingest, null, work, server.jar(), server.jvmOptions()));
