@@ -79,8 +79,4 @@ public final class Presence implements PresenceListener {
                     event.chargerId(), e.getMessage());
         }
     }
-
-    public int connectedCount() {
-        return connections.size();
-    }
 }

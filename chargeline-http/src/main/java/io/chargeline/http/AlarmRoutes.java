@@ -1,7 +1,6 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
@@ -38,21 +37,18 @@ final class AlarmRoutes {
         }
         Page<Alarm> page = alarms.list(new AlarmQuery(state, chargerId, type,
                 QueryParams.limit(ctx, 100, AlarmQuery.MAX_LIMIT), cursor));
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        page.items().forEach(a -> items.add(alarm(a)));
-        body.put("nextCursor", page.nextCursor());
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), AlarmRoutes::alarm,
+                page.nextCursor())));
     }
 
     /** GET /api/v1/alarms/{alarmId} */
     void get(Context ctx) {
-        ctx.contentType("application/json").result(Json.bytes(alarm(find(ctx.pathParam("alarmId")))));
+        ctx.contentType("application/json").result(Json.bytes(alarm(find(ctx))));
     }
 
     /** POST /api/v1/alarms/{alarmId}/ack with an optional body {"by": "who"} */
     void acknowledge(Context ctx) {
-        String id = find(ctx.pathParam("alarmId")).id();
+        String id = find(ctx).id();
         String by = "admin";
         byte[] raw = ctx.bodyAsBytes();
         if (raw.length > 0) {
@@ -68,10 +64,8 @@ final class AlarmRoutes {
         ctx.contentType("application/json").result(Json.bytes(alarm(alarms.acknowledge(id, by))));
     }
 
-    private Alarm find(String id) {
-        if (!TimeOrderedIds.isWellFormed(id)) {
-            throw new NotFoundException("no alarm " + id);
-        }
+    private Alarm find(Context ctx) {
+        String id = QueryParams.timeOrderedId(ctx, "alarmId", "alarm");
         return alarms.find(id).orElseThrow(() -> new NotFoundException("no alarm " + id));
     }
 

@@ -1,11 +1,9 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.javalin.http.Context;
@@ -46,11 +44,7 @@ final class AlarmRuleRoutes {
 
     /** GET /api/v1/alarm-rules */
     void list(Context ctx) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        rules.rules().forEach(r -> items.add(rule(r)));
-        body.putNull("nextCursor");
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(rules.rules(), AlarmRuleRoutes::rule, null)));
     }
 
     /** GET /api/v1/alarm-rules/{ruleId} */
@@ -67,11 +61,7 @@ final class AlarmRuleRoutes {
     }
 
     private static String id(Context ctx) {
-        String id = ctx.pathParam("ruleId");
-        if (!TimeOrderedIds.isWellFormed(id)) {
-            throw new NotFoundException("no alarm rule " + id);
-        }
-        return id;
+        return QueryParams.timeOrderedId(ctx, "ruleId", "alarm rule");
     }
 
     private static Duration duration(String raw) {

@@ -1,7 +1,6 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
@@ -37,11 +36,8 @@ final class ChargerRoutes {
             throw new InvalidRequestException("cursor is not one this server issued");
         }
         Page<ChargerView> page = chargers.list(status, cursor, QueryParams.limit(ctx, 100, 1000));
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        page.items().forEach(c -> items.add(charger(c)));
-        body.put("nextCursor", page.nextCursor());
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), ChargerRoutes::charger,
+                page.nextCursor())));
     }
 
     /** GET /api/v1/chargers/{chargerId} */
@@ -53,18 +49,19 @@ final class ChargerRoutes {
     /** GET /api/v1/chargers/{chargerId}/presence?limit=: connects and disconnects, newest first. */
     void presence(Context ctx) {
         String chargerId = chargers.get(ChargerIds.require(ctx.pathParam("chargerId"))).chargerId();
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        for (Presence.Event e : chargers.presenceHistory(chargerId,
-                QueryParams.limit(ctx, 20, PresenceLog.KEPT_PER_CHARGER))) {
-            ObjectNode item = items.addObject()
-                    .put("event", e.connected() ? "connected" : "disconnected")
-                    .put("at", Json.time(e.at()));
-            if (e.reason() != null) {
-                item.put("reason", e.reason().name());
-            }
+        int limit = QueryParams.limit(ctx, 20, PresenceLog.KEPT_PER_CHARGER);
+        ctx.contentType("application/json").result(Json.bytes(Json.list(chargers.presenceHistory(chargerId, limit),
+                ChargerRoutes::presenceEvent, null)));
+    }
+
+    private static ObjectNode presenceEvent(Presence.Event e) {
+        ObjectNode item = Json.MAPPER.createObjectNode()
+                .put("event", e.connected() ? "connected" : "disconnected")
+                .put("at", Json.time(e.at()));
+        if (e.reason() != null) {
+            item.put("reason", e.reason().name());
         }
-        ctx.contentType("application/json").result(Json.bytes(body));
+        return item;
     }
 
     /** GET /api/v1/chargers/{chargerId}/settings: the effective settings. */

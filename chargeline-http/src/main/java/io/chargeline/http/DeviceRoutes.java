@@ -1,7 +1,6 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
 import io.chargeline.core.Device;
@@ -48,11 +47,8 @@ final class DeviceRoutes {
     /** GET /api/v1/devices?limit=&cursor= */
     void list(Context ctx) {
         Page<Device> page = devices.list(cursor(ctx), QueryParams.limit(ctx, 100, 1000));
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        page.items().forEach(d -> items.add(device(d)));
-        body.put("nextCursor", page.nextCursor());
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), DeviceRoutes::device,
+                page.nextCursor())));
     }
 
     /** GET /api/v1/devices/{chargerId} */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.chargeline.core.InvalidRequestException;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Function;
 
 /** JSON in and out of the API: one mapper, ISO-8601 UTC timestamps with milliseconds. */
 final class Json {
@@ -34,6 +37,18 @@ final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a response", e);
         }
+    }
+
+    /**
+     * The shape of every listing: {@code {"items":[...],"nextCursor":...}}, {@code nextCursor} null on the
+     * last page (and always for lists that are not paged).
+     */
+    static <T> ObjectNode list(List<T> items, Function<T, ? extends JsonNode> item, String nextCursor) {
+        ObjectNode body = MAPPER.createObjectNode();
+        ArrayNode array = body.putArray("items");
+        items.forEach(i -> array.add(item.apply(i)));
+        body.put("nextCursor", nextCursor);
+        return body;
     }
 
     /** The seed-compatible telemetry shape: chargerId, timestamp, data, metadata{receivedAt, processedAt}. */

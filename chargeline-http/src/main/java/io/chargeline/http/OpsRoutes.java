@@ -1,6 +1,5 @@
 package io.chargeline.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.DeadLetter;
 import io.chargeline.core.TelemetryStore;
@@ -62,26 +61,26 @@ final class OpsRoutes {
     /** GET /api/v1/dead-letters?limit=: newest first. */
     void deadLetters(Context ctx) {
         int limit = QueryParams.limit(ctx, 100, 1000);
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        for (DeadLetter d : store.recentDeadLetters(limit)) {
-            ObjectNode item = items.addObject()
-                    .put("receivedAt", Json.time(d.receivedAt()))
-                    .put("topic", d.topic())
-                    .put("chargerId", d.clientId())
-                    .put("reason", d.reason().name())
-                    .put("detail", d.detail())
-                    .put("payloadSize", d.payloadSize())
-                    .put("payloadTruncated", d.payload().length < d.payloadSize());
-            String text = utf8(d.payload());
-            if (text != null) {
-                item.put("payload", text);
-            } else {
-                item.put("payloadBase64", Base64.getEncoder().encodeToString(d.payload()));
-            }
+        ctx.contentType("application/json").result(Json.bytes(Json.list(store.recentDeadLetters(limit),
+                OpsRoutes::deadLetter, null)));
+    }
+
+    private static ObjectNode deadLetter(DeadLetter d) {
+        ObjectNode item = Json.MAPPER.createObjectNode()
+                .put("receivedAt", Json.time(d.receivedAt()))
+                .put("topic", d.topic())
+                .put("chargerId", d.clientId())
+                .put("reason", d.reason().name())
+                .put("detail", d.detail())
+                .put("payloadSize", d.payloadSize())
+                .put("payloadTruncated", d.payload().length < d.payloadSize());
+        String text = utf8(d.payload());
+        if (text != null) {
+            item.put("payload", text);
+        } else {
+            item.put("payloadBase64", Base64.getEncoder().encodeToString(d.payload()));
         }
-        body.putNull("nextCursor");
-        ctx.contentType("application/json").result(Json.bytes(body));
+        return item;
     }
 
     private static String utf8(byte[] bytes) {

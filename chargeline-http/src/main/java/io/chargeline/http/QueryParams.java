@@ -1,6 +1,8 @@
 package io.chargeline.http;
 
 import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.NotFoundException;
+import io.chargeline.core.TimeOrderedIds;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,6 +27,18 @@ final class QueryParams {
             // reported below
         }
         throw new InvalidRequestException("limit must be an integer from 1 to " + max);
+    }
+
+    /**
+     * A path parameter holding a time-ordered id (alarms, rules, webhooks). Anything not of that form cannot
+     * name one, so it is the same 404 as an id that does not exist.
+     */
+    static String timeOrderedId(Context ctx, String param, String what) {
+        String id = ctx.pathParam(param);
+        if (!TimeOrderedIds.isWellFormed(id)) {
+            throw new NotFoundException("no " + what + " " + id);
+        }
+        return id;
     }
 
     static Instant instant(Context ctx, String name, Instant defaultValue) {

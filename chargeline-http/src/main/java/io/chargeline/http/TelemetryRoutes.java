@@ -1,6 +1,5 @@
 package io.chargeline.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
 import io.chargeline.core.HistoryQuery;
@@ -74,10 +73,7 @@ final class TelemetryRoutes {
         long start = System.nanoTime();
         Page<TelemetryRecord> page = store.history(query);
         metrics.queryDuration("history", Duration.ofNanos(System.nanoTime() - start));
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        page.items().forEach(r -> items.add(Json.telemetry(r)));
-        body.put("nextCursor", page.nextCursor());
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), Json::telemetry,
+                page.nextCursor())));
     }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
-import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.webhook.Delivery;
 import io.chargeline.core.webhook.Webhook;
 import io.chargeline.core.webhook.WebhookEventType;
@@ -46,11 +44,7 @@ final class WebhookRoutes {
 
     /** GET /api/v1/webhooks */
     void list(Context ctx) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        webhooks.all().forEach(w -> items.add(webhook(w)));
-        body.putNull("nextCursor");
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(webhooks.all(), WebhookRoutes::webhook, null)));
     }
 
     /** GET /api/v1/webhooks/{webhookId} */
@@ -67,31 +61,27 @@ final class WebhookRoutes {
     /** GET /api/v1/webhooks/{webhookId}/deliveries?limit=&cursor= */
     void deliveries(Context ctx) {
         Page<Delivery> page = webhooks.deliveries(id(ctx), QueryParams.limit(ctx, 100, 1000), ctx.queryParam("cursor"));
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("items");
-        for (Delivery d : page.items()) {
-            ObjectNode item = items.addObject()
-                    .put("id", d.id())
-                    .put("event", d.event().wire())
-                    .put("state", d.state().name())
-                    .put("createdAt", Json.time(d.createdAt()))
-                    .put("attempts", d.attempts())
-                    .put("nextAttemptAt", Json.time(d.nextAttemptAt()))
-                    .put("lastStatus", d.lastStatus() == 0 ? null : d.lastStatus())
-                    .put("lastError", d.lastError())
-                    .put("finishedAt", Json.time(d.finishedAt()));
-            item.set("payload", Json.object(d.body()));
-        }
-        body.put("nextCursor", page.nextCursor());
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), WebhookRoutes::delivery,
+                page.nextCursor())));
+    }
+
+    private static ObjectNode delivery(Delivery d) {
+        ObjectNode item = Json.MAPPER.createObjectNode()
+                .put("id", d.id())
+                .put("event", d.event().wire())
+                .put("state", d.state().name())
+                .put("createdAt", Json.time(d.createdAt()))
+                .put("attempts", d.attempts())
+                .put("nextAttemptAt", Json.time(d.nextAttemptAt()))
+                .put("lastStatus", d.lastStatus() == 0 ? null : d.lastStatus())
+                .put("lastError", d.lastError())
+                .put("finishedAt", Json.time(d.finishedAt()));
+        item.set("payload", Json.object(d.body()));
+        return item;
     }
 
     private static String id(Context ctx) {
-        String id = ctx.pathParam("webhookId");
-        if (!TimeOrderedIds.isWellFormed(id)) {
-            throw new NotFoundException("no webhook " + id);
-        }
-        return id;
+        return QueryParams.timeOrderedId(ctx, "webhookId", "webhook");
     }
 
     private static ObjectNode webhook(Webhook w) {

@@ -1,5 +1,6 @@
 package io.chargeline.core.alarm;
 
+import io.chargeline.core.DeadlineQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chargeline.core.InvalidRequestException;

@@ -1,5 +1,6 @@
 package io.chargeline.core.alarm;
 
+import io.chargeline.core.DeadlineQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,10 +111,6 @@ public final class SilenceDetector implements AutoCloseable {
     public Duration threshold(String chargerId) {
         Charger c = chargers.get(chargerId);
         return c == null || c.threshold == null ? defaultThreshold : c.threshold;
-    }
-
-    public Duration defaultThreshold() {
-        return defaultThreshold;
     }
 
     /** Whether the charger has its own threshold. */

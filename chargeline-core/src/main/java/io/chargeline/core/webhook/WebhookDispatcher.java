@@ -2,6 +2,7 @@ package io.chargeline.core.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.DeadlineQueue;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
@@ -18,15 +19,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -58,10 +56,8 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     private final RetryPolicy policy;
     private final WebhookMetrics metrics;
     private final TimeOrderedIds ids = new TimeOrderedIds();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    /** Guarded by {@link #lock}: what is due when. */
-    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    /** When each pending delivery is next tried. */
+    private final DeadlineQueue<Due> due = new DeadlineQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger finishedSinceTrim = new AtomicInteger();
     private ExecutorService senders;
@@ -174,7 +170,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
      * @return how many attempts were made
      */
     public int runDue() {
-        List<Due> now = takeDue();
+        List<Due> now = due.takeDue(clock.millis());
         now.forEach(d -> attempt(d.webhookId, d.deliveryId));
         return now.size();
     }
@@ -182,20 +178,6 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     /** Deliveries not yet delivered or dead-lettered. */
     public int pending() {
         return pending.get();
-    }
-
-    private List<Due> takeDue() {
-        List<Due> out = new ArrayList<>();
-        long nowMillis = clock.millis();
-        lock.lock();
-        try {
-            while (!due.isEmpty() && due.peek().atMillis <= nowMillis) {
-                out.add(due.poll());
-            }
-        } finally {
-            lock.unlock();
-        }
-        return out;
     }
 
     private void attempt(String webhookId, String deliveryId) {
@@ -286,33 +268,21 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     }
 
     private void schedule(Delivery d) {
-        lock.lock();
-        try {
-            due.add(new Due(d.nextAttemptAt().toEpochMilli(), d.webhookId(), d.id()));
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
+        due.arm(new Due(d.webhookId(), d.id()), d.nextAttemptAt().toEpochMilli());
     }
 
     private void loop() {
         while (running) {
             try {
-                for (Due d : takeDue()) {
+                for (Due d : due.takeDue(clock.millis())) {
                     try {
                         senders.execute(() -> safeAttempt(d));
                     } catch (RejectedExecutionException e) {
                         return; // shutting down; the delivery stays pending in the store
                     }
                 }
-                lock.lock();
-                try {
-                    long wait = due.isEmpty() ? 1_000 : Math.min(1_000, due.peek().atMillis - clock.millis());
-                    if (wait > 0 && running) {
-                        wake.await(wait, TimeUnit.MILLISECONDS);
-                    }
-                } finally {
-                    lock.unlock();
+                if (running) {
+                    due.await(clock.millis(), 1_000);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -327,24 +297,14 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         } catch (RuntimeException e) {
             // the store failed mid-attempt: try again later rather than lose the delivery
             LOG.error("webhooks: attempt of delivery {} failed; retrying in a minute", d.deliveryId, e);
-            lock.lock();
-            try {
-                due.add(new Due(clock.millis() + 60_000, d.webhookId, d.deliveryId));
-            } finally {
-                lock.unlock();
-            }
+            due.arm(d, clock.millis() + 60_000);
         }
     }
 
     @Override
     public void close() {
         running = false;
-        lock.lock();
-        try {
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
+        due.wakeUp();
         if (scheduler != null) {
             try {
                 scheduler.join(5_000);
@@ -362,10 +322,6 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         }
     }
 
-    private record Due(long atMillis, String webhookId, String deliveryId) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due other) {
-            return Long.compare(atMillis, other.atMillis);
-        }
-    }
+    /** A pending delivery, by webhook and delivery id. */
+    private record Due(String webhookId, String deliveryId) {}
 }

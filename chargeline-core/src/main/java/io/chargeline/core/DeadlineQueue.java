@@ -1,4 +1,4 @@
-package io.chargeline.core.alarm;
+package io.chargeline.core;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,16 +13,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * At most one pending deadline per key, earliest first. Arming a key that already has an earlier deadline
  * does nothing; arming it earlier replaces the later one. A waiting thread wakes when an earlier deadline
- * arrives. Thread-safe.
+ * arrives. Thread-safe. Serves the silence detector, the value rules and webhook retries.
  */
-final class DeadlineQueue<K> {
+public final class DeadlineQueue<K> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final PriorityQueue<Entry<K>> queue = new PriorityQueue<>();
     private final Map<K, Long> armed = new HashMap<>();
 
     /** Sets {@code key}'s deadline to {@code atMillis} unless it already has an earlier one. */
-    void arm(K key, long atMillis) {
+    public void arm(K key, long atMillis) {
         lock.lock();
         try {
             Long current = armed.get(key);
@@ -39,7 +39,7 @@ final class DeadlineQueue<K> {
         }
     }
 
-    void disarm(K key) {
+    public void disarm(K key) {
         lock.lock();
         try {
             armed.remove(key); // its entry becomes stale and is skipped
@@ -49,7 +49,7 @@ final class DeadlineQueue<K> {
     }
 
     /** Removes and returns the keys whose deadline is at or before {@code nowMillis}. */
-    List<K> takeDue(long nowMillis) {
+    public List<K> takeDue(long nowMillis) {
         List<K> due = new ArrayList<>();
         lock.lock();
         try {
@@ -67,7 +67,7 @@ final class DeadlineQueue<K> {
         return due;
     }
 
-    Optional<Long> next() {
+    public Optional<Long> next() {
         lock.lock();
         try {
             return queue.isEmpty() ? Optional.empty() : Optional.of(queue.peek().atMillis);
@@ -77,7 +77,7 @@ final class DeadlineQueue<K> {
     }
 
     /** Waits up to {@code maxMillis}, less if the earliest deadline is sooner, or until woken. */
-    void await(long nowMillis, long maxMillis) throws InterruptedException {
+    public void await(long nowMillis, long maxMillis) throws InterruptedException {
         lock.lock();
         try {
             long wait = queue.isEmpty() ? maxMillis : Math.min(maxMillis, queue.peek().atMillis - nowMillis);
@@ -90,7 +90,7 @@ final class DeadlineQueue<K> {
     }
 
     /** Wakes a thread in {@link #await}. */
-    void wakeUp() {
+    public void wakeUp() {
         lock.lock();
         try {
             wake.signal();
