@@ -47,6 +47,24 @@ class PlatformConfigTest {
     }
 
     @Test
+    void silenceThresholdBelowASecond_isRefused() {
+        assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, List.of(),
+                Duration.ofDays(90), Duration.ofMillis(500), null)).hasMessageContaining("--silence-threshold");
+    }
+
+    @Test
+    void start_withUnparseableSilenceThreshold_failsWithAClearMessage() {
+        CommandLine cli = ChargelineCli.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int code = cli.execute("start", "--silence-threshold", "5 minutes");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("--silence-threshold must be an ISO-8601 duration");
+    }
+
+    @Test
     void help_listsTheSubcommands() {
         CommandLine cli = ChargelineCli.commandLine();
         java.io.StringWriter out = new java.io.StringWriter();
