@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ChargelineCli.Version.class,
         description = "Self-hosted telemetry platform for EV chargers.",
-        subcommands = {StartCommand.class, DeviceCommand.class, SimulateCommand.class, DemoCommand.class,
+        subcommands = {StartCommand.class, DeviceCommand.class, OperatorCommand.class, SimulateCommand.class, DemoCommand.class,
             BenchCommand.class})
 public final class ChargelineCli {
 

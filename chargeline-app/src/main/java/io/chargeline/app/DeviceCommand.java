@@ -2,7 +2,7 @@ package io.chargeline.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chargeline.core.ChargerIds;
+import io.chargeline.core.ClientKind;
 import io.chargeline.pki.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -79,62 +79,109 @@ final class DeviceCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Provision a charger and write ID.crt, ID.key (0600) and ca.crt into --out.")
-    static final class Create implements Callable<Integer> {
+    static final class Create extends CreateCertificate {
+        @Parameters(index = "0", paramLabel = "CHARGER_ID", description = "Charger id ([A-Za-z0-9_-]{1,128})")
+        String chargerId;
+
+        Create() {
+            super(ClientKind.CHARGER, "/api/v1/devices");
+        }
+
+        @Override
+        String id() {
+            return chargerId;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a charger's certificate; its live connection is dropped.")
+    static final class Revoke extends RevokeCertificate {
+        @Parameters(index = "0", paramLabel = "CHARGER_ID")
+        String chargerId;
+
+        Revoke() {
+            super(ClientKind.CHARGER, "/api/v1/devices");
+        }
+
+        @Override
+        String id() {
+            return chargerId;
+        }
+    }
+
+    /** Creates a charger's or an operator's certificate through the API and writes the PEM files. */
+    abstract static class CreateCertificate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Mixin
         Server server;
 
-        @Parameters(index = "0", paramLabel = "CHARGER_ID", description = "Charger id ([A-Za-z0-9_-]{1,128})")
-        String chargerId;
-
         @Option(names = "--out", required = true, description = "Directory for the certificate files")
         Path out;
+
+        private final ClientKind kind;
+        private final String path;
+
+        CreateCertificate(ClientKind kind, String path) {
+            this.kind = kind;
+            this.path = path;
+        }
+
+        abstract String id();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
-            ChargerIds.require(chargerId);
-            String body = JSON.createObjectNode().put("chargerId", chargerId).toString();
-            HttpResponse<String> response = server.send("POST", "/api/v1/devices", body);
+            String id = kind.requireId(id());
+            String body = JSON.createObjectNode().put(kind.idField(), id).toString();
+            HttpResponse<String> response = server.send("POST", path, body);
             if (response.statusCode() != 201) {
                 spec.commandLine().getErr().println("error: " + failure(response));
                 return 1;
             }
             JsonNode created = JSON.readTree(response.body());
             Files.createDirectories(out);
-            Files.writeString(out.resolve(chargerId + ".crt"), created.get("certificatePem").asText());
-            Pem.writeSecret(out.resolve(chargerId + ".key"), created.get("privateKeyPem").asText());
+            Files.writeString(out.resolve(id + ".crt"), created.get("certificatePem").asText());
+            Pem.writeSecret(out.resolve(id + ".key"), created.get("privateKeyPem").asText());
             Files.writeString(out.resolve("ca.crt"), created.get("caCertificatePem").asText());
-            console.printf("Provisioned %s: %s, %s (0600), %s%n", chargerId, out.resolve(chargerId + ".crt"),
-                    out.resolve(chargerId + ".key"), out.resolve("ca.crt"));
+            console.printf("Provisioned %s: %s, %s (0600), %s%n", kind.commonName(id), out.resolve(id + ".crt"),
+                    out.resolve(id + ".key"), out.resolve("ca.crt"));
+            if (kind == ClientKind.OPERATOR) {
+                console.printf("Connect with MQTT client id %s and subscribe to $chargeline/alarms/#%n", kind.commonName(id));
+            }
             console.flush();
             return 0;
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke a charger's certificate; its live connection is dropped.")
-    static final class Revoke implements Callable<Integer> {
+    /** Revokes a charger's or an operator's certificate through the API. */
+    abstract static class RevokeCertificate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Mixin
         Server server;
 
-        @Parameters(index = "0", paramLabel = "CHARGER_ID")
-        String chargerId;
+        private final ClientKind kind;
+        private final String path;
+
+        RevokeCertificate(ClientKind kind, String path) {
+            this.kind = kind;
+            this.path = path;
+        }
+
+        abstract String id();
 
         @Override
         public Integer call() throws Exception {
-            ChargerIds.require(chargerId);
-            HttpResponse<String> response = server.send("DELETE", "/api/v1/devices/" + chargerId, null);
+            String id = kind.requireId(id());
+            HttpResponse<String> response = server.send("DELETE", path + "/" + id, null);
             if (response.statusCode() != 200) {
                 spec.commandLine().getErr().println("error: " + failure(response));
                 return 1;
             }
-            spec.commandLine().getOut().printf("Revoked %s%n", chargerId);
+            spec.commandLine().getOut().printf("Revoked %s%n", kind.commonName(id));
             spec.commandLine().getOut().flush();
             return 0;
         }

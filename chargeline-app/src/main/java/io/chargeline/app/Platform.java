@@ -108,13 +108,16 @@ public final class Platform implements AutoCloseable {
                 });
         shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
+        DeviceService operators = DeviceService.forOperators(storage.operators(), ca, clock);
         Presence presence = new Presence(storage.presence(), dispatcher);
 
         GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
                 config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);
-        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, metrics, presence, clock);
+        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, clock);
         shutdownOrder.push(gateway);
         devices.attachSessions(gateway);
+        operators.attachSessions(gateway);
+        alarms.attach(gateway.alarmTopic());
         metrics.gauge("chargeline_connected_devices", "chargers connected now", gateway::connectedDevices);
         metrics.gauge("chargeline_ingest_queue_depth", "messages waiting for a commit", pipeline::queued);
         for (AlarmType type : AlarmType.values()) {
@@ -129,7 +132,7 @@ public final class Platform implements AutoCloseable {
         health.put("pipeline", () -> pipelineHealth(pipeline));
         health.put("gateway", () -> ComponentHealth.of(true, Map.of("connectedDevices", gateway.connectedDevices())));
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
-                new HttpApi.Services(storage.telemetry(), devices, new ApiKeys(adminKey.key()), health,
+                new HttpApi.Services(storage.telemetry(), devices, operators, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
                         new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules));
         shutdownOrder.push(http);

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,6 +128,91 @@ class AlarmsIT {
         JsonNode page = TestPlatform.json(server.get("/api/v1/chargers?status=never_seen&limit=1000"));
         assertThat(page.get("items").findValuesAsText("chargerId")).contains(id);
         assertThat(server.get("/api/v1/chargers/CH-nobody").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void operatorClient_watchesAlarmsOnMqtt_untilRevoked() throws Exception {
+        HttpResponse<String> created = server.post("/api/v1/operators", "{\"name\":\"night-shift\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode body = TestPlatform.json(created);
+        assertThat(body.get("clientId").asText()).isEqualTo("operator:night-shift");
+        Credentials operator = new Credentials(body.get("clientId").asText(), body.get("certificatePem").asText(),
+                body.get("privateKeyPem").asText(), body.get("caCertificatePem").asText());
+        Mqtt5BlockingClient watcher = operator.mqtt5(server.mqttPort());
+        watcher.connect();
+        Credentials charger = server.provision(newId());
+        String id = charger.chargerId();
+        try (Mqtt5BlockingClient.Mqtt5Publishes events = watcher.publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
+            watcher.subscribeWith().topicFilter("$chargeline/alarms/" + id).qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt5BlockingClient client = charger.mqtt5(server.mqttPort());
+            client.connect();
+            publish(client, id);
+
+            JsonNode raised = event(events.receive(20, TimeUnit.SECONDS).orElseThrow(), id);
+            assertThat(raised.get("type").asText()).isEqualTo("alarm.raised");
+            assertThat(raised.at("/data/type").asText()).isEqualTo("SILENT");
+            assertThat(raised.at("/data/alarmId").asText()).isEqualTo(activeAlarm(id).get("id").asText());
+            publish(client, id);
+            JsonNode cleared = event(events.receive(10, TimeUnit.SECONDS).orElseThrow(), id);
+            assertThat(cleared.get("type").asText()).isEqualTo("alarm.cleared");
+            assertThat(cleared.at("/data/alarmId").asText()).isEqualTo(raised.at("/data/alarmId").asText());
+            client.disconnect();
+        }
+        // an operator is not a charger: no device, no charger status
+        assertThat(server.get("/api/v1/devices/night-shift").statusCode()).isEqualTo(404);
+        assertThat(server.get("/api/v1/chargers/night-shift").statusCode()).isEqualTo(404);
+        assertThat(TestPlatform.json(server.get("/api/v1/operators")).get("items").findValuesAsText("name"))
+                .contains("night-shift");
+
+        HttpResponse<String> revoked = server.delete("/api/v1/operators/night-shift");
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        assertThat(TestPlatform.json(revoked).get("status").asText()).isEqualTo("revoked");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.getState().isConnected());
+        assertThat(field("/api/v1/operators/night-shift", "status")).isEqualTo("revoked");
+    }
+
+    @Test
+    void badOperatorRequests_areProblems() {
+        assertProblem(server.post("/api/v1/operators", "{}"), 400, "name is required");
+        assertProblem(server.post("/api/v1/operators", "{\"name\":\"night shift\"}"), 400, "name must match");
+        assertProblem(server.post("/api/v1/operators", "{\"name\":\"operator:x\"}"), 400, "name must match");
+        assertThat(server.post("/api/v1/operators", "{\"name\":\"day-shift\"}").statusCode()).isEqualTo(201);
+        assertProblem(server.post("/api/v1/operators", "{\"name\":\"day-shift\"}"), 409, "operator day-shift is already");
+        assertProblem(server.get("/api/v1/operators/nobody"), 404, "operator nobody is not provisioned");
+        assertProblem(server.delete("/api/v1/operators/nobody"), 404, "operator nobody");
+        assertProblem(server.get("/api/v1/operators?cursor=a%20b"), 400, "cursor");
+    }
+
+    @Test
+    void operatorCli_writesTheFiles_andRevokes(@TempDir Path out) throws Exception {
+        String[] server = {"--server", "http://127.0.0.1:" + AlarmsIT.server.platform.httpPort(),
+            "--api-key", AlarmsIT.server.platform.adminApiKey()};
+        java.io.StringWriter console = new java.io.StringWriter();
+        picocli.CommandLine cli = ChargelineCli.commandLine().setOut(new java.io.PrintWriter(console));
+
+        int created = cli.execute(concat(new String[] {"operator", "create", "pager", "--out", out.toString()}, server));
+
+        assertThat(created).as(console.toString()).isZero();
+        assertThat(console.toString()).contains("operator:pager", "$chargeline/alarms/#");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(out.resolve("pager.key")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(out.resolve("pager.crt")).exists();
+        assertThat(out.resolve("ca.crt")).exists();
+        assertThat(cli.execute(concat(new String[] {"operator", "revoke", "pager"}, server))).isZero();
+        assertThat(field("/api/v1/operators/pager", "status")).isEqualTo("revoked");
+        assertThat(cli.execute(concat(new String[] {"operator", "create", "bad name", "--out", out.toString()}, server)))
+                .isEqualTo(1);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static JsonNode event(Mqtt5Publish publish, String chargerId) throws Exception {
+        assertThat(publish.getTopic().toString()).isEqualTo("$chargeline/alarms/" + chargerId);
+        return TestPlatform.JSON.readTree(publish.getPayloadAsBytes());
     }
 
     @Test

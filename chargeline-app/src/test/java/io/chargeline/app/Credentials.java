@@ -11,7 +11,10 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** A charger's PEM files, and real MQTT clients (HiveMQ MQTT 5, Paho 3.1.1) that present them. */
+/**
+ * A client's PEM files, and real MQTT clients (HiveMQ MQTT 5, Paho 3.1.1) that present them. {@code chargerId} is
+ * the MQTT client id: for an operator, {@code operator:<name>}.
+ */
 record Credentials(String chargerId, String certificatePem, String privateKeyPem, String caPem) {
 
     MqttClientSslConfig ssl() {

@@ -8,20 +8,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Provisioning and revocation of chargers, and the rule the gateway applies at CONNECT: a charger may
- * connect only with the latest certificate issued to it, and not after it was revoked.
+ * connect only with the latest certificate issued to it, and not after it was revoked. Operators (MQTT
+ * clients that watch alarms) follow the same rules in a registry of their own: see {@link #forOperators}.
  */
 public final class DeviceService {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceService.class);
 
+    private final ClientKind kind;
     private final DeviceRegistry registry;
     private final CertificateIssuer issuer;
     private final Clock clock;
     private volatile DeviceSessions sessions = DeviceSessions.NONE;
 
     public DeviceService(DeviceRegistry registry, CertificateIssuer issuer, Clock clock) {
+        this(ClientKind.CHARGER, registry, issuer, clock);
+    }
+
+    private DeviceService(ClientKind kind, DeviceRegistry registry, CertificateIssuer issuer, Clock clock) {
+        this.kind = kind;
         this.registry = Objects.requireNonNull(registry, "registry");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Operators: certificates named {@code CN=operator:<name>}, kept in {@code registry} by name. */
+    public static DeviceService forOperators(DeviceRegistry registry, CertificateIssuer issuer, Clock clock) {
+        return new DeviceService(ClientKind.OPERATOR, registry, issuer, clock);
+    }
+
+    public ClientKind kind() {
+        return kind;
     }
 
     /** Set once the gateway is up; before that there are no sessions to drop. */
@@ -35,29 +51,36 @@ public final class DeviceService {
      * @param csrPem a CSR whose key is certified, or {@code null} to have a key pair generated
      */
     public synchronized IssuedCertificate provision(String chargerId, String csrPem) {
-        ChargerIds.require(chargerId);
+        kind.requireId(chargerId);
         Optional<Device> existing = registry.find(chargerId);
         if (existing.isPresent() && !existing.get().isRevoked()) {
-            throw new ConflictException("charger " + chargerId + " is already provisioned; revoke it first");
+            throw new ConflictException(kind.noun() + " " + chargerId + " is already provisioned; revoke it first");
         }
-        IssuedCertificate cert = csrPem == null ? issuer.issue(chargerId) : issuer.issueForCsr(chargerId, csrPem);
+        String cn = kind.commonName(chargerId);
+        IssuedCertificate cert = csrPem == null ? issuer.issue(cn) : issuer.issueForCsr(cn, csrPem);
         registry.put(new Device(chargerId, cert.serial(), clock.instant(), cert.notAfter(), null));
-        LOG.info("{} provisioned (certificate serial {})", chargerId, cert.serial());
+        LOG.info("{} provisioned (certificate serial {})", cn, cert.serial());
         return cert;
     }
 
     /** Revokes the charger's certificate and drops its live connection. */
     public synchronized Device revoke(String chargerId) {
-        ChargerIds.require(chargerId);
-        Device device = registry.find(chargerId)
-                .orElseThrow(() -> new NotFoundException("charger " + chargerId + " is not provisioned"));
+        Device device = require(chargerId);
+        String cn = kind.commonName(chargerId);
         if (!device.isRevoked()) {
             device = device.revoked(clock.instant());
             registry.put(device);
-            LOG.info("{} revoked (certificate serial {})", chargerId, device.certificateSerial());
+            LOG.info("{} revoked (certificate serial {})", cn, device.certificateSerial());
         }
-        sessions.disconnect(chargerId);
+        sessions.disconnect(cn);
         return device;
+    }
+
+    /** The registered charger (or operator), or a not-found error naming it. */
+    public Device require(String chargerId) {
+        kind.requireId(chargerId);
+        return registry.find(chargerId)
+                .orElseThrow(() -> new NotFoundException(kind.noun() + " " + chargerId + " is not provisioned"));
     }
 
     public Optional<Device> find(String chargerId) {
@@ -68,7 +91,7 @@ public final class DeviceService {
         return registry.list(afterChargerId, limit);
     }
 
-    /** The CONNECT rule: is this certificate the charger's current, unrevoked one? */
+    /** The CONNECT rule: is this certificate the charger's (or operator's) current, unrevoked one? */
     public boolean mayConnect(String chargerId, String certificateSerial) {
         return registry.find(chargerId)
                 .map(d -> !d.isRevoked() && d.certificateSerial().equals(certificateSerial))

@@ -2,7 +2,8 @@ package io.chargeline.core;
 
 /** The device gateway's side of revocation: drops a live connection. */
 public interface DeviceSessions {
-    DeviceSessions NONE = chargerId -> {};
+    DeviceSessions NONE = clientId -> {};
 
-    void disconnect(String chargerId);
+    /** @param clientId the MQTT client id, which is the certificate CN ({@link ClientKind#commonName}) */
+    void disconnect(String clientId);
 }

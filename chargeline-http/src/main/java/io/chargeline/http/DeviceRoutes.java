@@ -3,66 +3,73 @@ package io.chargeline.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ChargerIds;
+import io.chargeline.core.ClientKind;
 import io.chargeline.core.Device;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.IssuedCertificate;
-import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
 import io.javalin.http.Context;
 
-/** Provisioning: create (server-generated key or CSR), list, revoke. */
+/**
+ * Provisioning of client certificates: create (server-generated key or CSR), list, get, revoke. Serves chargers
+ * under {@code /api/v1/devices} (id field {@code chargerId}) and operators under {@code /api/v1/operators} (id
+ * field {@code name}).
+ */
 final class DeviceRoutes {
-    private final DeviceService devices;
+    static final String ID = "id";
 
-    DeviceRoutes(DeviceService devices) {
-        this.devices = devices;
+    private final DeviceService registry;
+    private final ClientKind kind;
+    private final String basePath;
+
+    DeviceRoutes(DeviceService registry, String basePath) {
+        this.registry = registry;
+        this.kind = registry.kind();
+        this.basePath = basePath;
     }
 
-    /** POST /api/v1/devices {"chargerId"[, "csrPem"]} */
+    /** POST {"chargerId" | "name"[, "csrPem"]} */
     void create(Context ctx) {
         JsonNode body = Json.object(ctx.bodyAsBytes());
-        String chargerId = Json.text(body, "chargerId");
-        if (chargerId == null) {
-            throw new InvalidRequestException("chargerId is required");
+        String id = Json.text(body, kind.idField());
+        if (id == null) {
+            throw new InvalidRequestException(kind.idField() + " is required");
         }
         String csrPem = Json.text(body, "csrPem");
-        IssuedCertificate issued = devices.provision(chargerId, csrPem);
+        IssuedCertificate issued = registry.provision(id, csrPem);
         ObjectNode out = Json.MAPPER.createObjectNode()
-                .put("chargerId", chargerId)
+                .put(kind.idField(), id)
+                .put("clientId", kind.commonName(id))
                 .put("certificatePem", issued.certificatePem());
         if (issued.privateKeyPem() != null) {
             out.put("privateKeyPem", issued.privateKeyPem());
         }
-        out.put("caCertificatePem", devices.caCertificatePem())
+        out.put("caCertificatePem", registry.caCertificatePem())
                 .put("certificateSerial", issued.serial())
                 .put("notAfter", Json.time(issued.notAfter()));
         ctx.status(201)
-                .header("Location", "/api/v1/devices/" + chargerId)
+                .header("Location", basePath + "/" + id)
                 .header("Cache-Control", "no-store")
                 .contentType("application/json")
                 .result(Json.bytes(out));
     }
 
-    /** GET /api/v1/devices?limit=&cursor= */
+    /** GET ?limit=&cursor= */
     void list(Context ctx) {
-        Page<Device> page = devices.list(cursor(ctx), QueryParams.limit(ctx, 100, 1000));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), DeviceRoutes::device,
-                page.nextCursor())));
+        Page<Device> page = registry.list(cursor(ctx), QueryParams.limit(ctx, 100, 1000));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), this::json, page.nextCursor())));
     }
 
-    /** GET /api/v1/devices/{chargerId} */
+    /** GET /{id} */
     void get(Context ctx) {
-        String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
-        Device device = devices.find(chargerId)
-                .orElseThrow(() -> new NotFoundException("charger " + chargerId + " is not provisioned"));
-        ctx.contentType("application/json").result(Json.bytes(device(device)));
+        ctx.contentType("application/json").result(Json.bytes(json(registry.require(ctx.pathParam(ID)))));
     }
 
-    /** DELETE /api/v1/devices/{chargerId}: revokes the certificate and drops the live connection. */
+    /** DELETE /{id}: revokes the certificate and drops the live connection. */
     void revoke(Context ctx) {
-        Device device = devices.revoke(ctx.pathParam("chargerId"));
-        ctx.contentType("application/json").result(Json.bytes(device(device)));
+        Device device = registry.revoke(ctx.pathParam(ID));
+        ctx.contentType("application/json").result(Json.bytes(json(device)));
     }
 
     private static String cursor(Context ctx) {
@@ -73,9 +80,9 @@ final class DeviceRoutes {
         return cursor;
     }
 
-    private static ObjectNode device(Device d) {
+    private ObjectNode json(Device d) {
         return Json.MAPPER.createObjectNode()
-                .put("chargerId", d.chargerId())
+                .put(kind.idField(), d.chargerId())
                 .put("status", d.isRevoked() ? "revoked" : "active")
                 .put("certificateSerial", d.certificateSerial())
                 .put("createdAt", Json.time(d.createdAt()))

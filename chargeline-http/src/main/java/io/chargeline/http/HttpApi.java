@@ -41,6 +41,7 @@ public final class HttpApi implements AutoCloseable {
     public record Services(
             TelemetryStore store,
             DeviceService devices,
+            DeviceService operators,
             ApiKeys apiKeys,
             Map<String, Supplier<ComponentHealth>> health,
             Supplier<String> prometheus,
@@ -54,6 +55,7 @@ public final class HttpApi implements AutoCloseable {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
+            Objects.requireNonNull(operators, "operators");
             Objects.requireNonNull(apiKeys, "apiKeys");
             health = new LinkedHashMap<>(health);
             Objects.requireNonNull(prometheus, "prometheus");
@@ -69,7 +71,8 @@ public final class HttpApi implements AutoCloseable {
 
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
-        DeviceRoutes devices = new DeviceRoutes(s.devices());
+        DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices");
+        DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators");
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
         AlarmRoutes alarms = new AlarmRoutes(s.alarms());
         ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
@@ -89,8 +92,12 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count);
             config.routes.post("/api/v1/devices", devices::create);
             config.routes.get("/api/v1/devices", devices::list);
-            config.routes.get("/api/v1/devices/{chargerId}", devices::get);
-            config.routes.delete("/api/v1/devices/{chargerId}", devices::revoke);
+            config.routes.get("/api/v1/devices/{id}", devices::get);
+            config.routes.delete("/api/v1/devices/{id}", devices::revoke);
+            config.routes.post("/api/v1/operators", operators::create);
+            config.routes.get("/api/v1/operators", operators::list);
+            config.routes.get("/api/v1/operators/{id}", operators::get);
+            config.routes.delete("/api/v1/operators/{id}", operators::revoke);
             config.routes.get("/api/v1/dead-letters", ops::deadLetters);
             config.routes.get("/api/v1/alarms", alarms::list);
             config.routes.get("/api/v1/alarms/{alarmId}", alarms::get);

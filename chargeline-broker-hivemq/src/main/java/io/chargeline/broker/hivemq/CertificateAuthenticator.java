@@ -5,7 +5,7 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.client.parameter.TlsInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
-import io.chargeline.core.ChargerIds;
+import io.chargeline.core.ClientKind;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.GatewayMetrics;
 import java.security.cert.X509Certificate;
@@ -18,18 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CONNECT rule: the client certificate chains to our CA, its CN is a provisioned charger id whose current
- * certificate it is (not revoked, not superseded), and the MQTT client id equals that CN.
+ * CONNECT rule: the client certificate chains to our CA, its CN names a provisioned charger ({@code <chargerId>})
+ * or operator ({@code operator:<name>}) whose current certificate it is (not revoked, not superseded), and the
+ * MQTT client id equals that CN.
  */
 final class CertificateAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
 
     private final DeviceService devices;
+    private final DeviceService operators;
     private final Predicate<X509Certificate> issuedByOurCa;
     private final GatewayMetrics metrics;
 
-    CertificateAuthenticator(DeviceService devices, Predicate<X509Certificate> issuedByOurCa, GatewayMetrics metrics) {
+    CertificateAuthenticator(DeviceService devices, DeviceService operators, Predicate<X509Certificate> issuedByOurCa,
+            GatewayMetrics metrics) {
         this.devices = devices;
+        this.operators = operators;
         this.issuedByOurCa = issuedByOurCa;
         this.metrics = metrics;
     }
@@ -49,24 +53,27 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
                     "the client certificate is not issued by this server's CA or has expired");
             return;
         }
-        String chargerId = commonName(cert.get());
-        if (!ChargerIds.isValid(chargerId)) {
+        String cn = commonName(cert.get());
+        ClientKind kind = ClientKind.of(cn);
+        String id = kind.idOf(cn);
+        if (id == null) {
             refuse(output, clientId, "bad_certificate_cn", ConnackReasonCode.NOT_AUTHORIZED,
-                    "the certificate CN is not a valid charger id");
+                    "the certificate CN is not a valid charger id or operator:<name>");
             return;
         }
-        if (!chargerId.equals(clientId)) {
+        if (!cn.equals(clientId)) {
             refuse(output, clientId, "client_id_mismatch", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-                    "the MQTT client id must equal the certificate CN (" + chargerId + ")");
+                    "the MQTT client id must equal the certificate CN (" + cn + ")");
             return;
         }
         String serial = cert.get().getSerialNumber().toString(16);
-        if (!devices.mayConnect(chargerId, serial)) {
+        DeviceService registry = kind == ClientKind.OPERATOR ? operators : devices;
+        if (!registry.mayConnect(id, serial)) {
             refuse(output, clientId, "revoked", ConnackReasonCode.NOT_AUTHORIZED,
-                    "the certificate is revoked or no longer the charger's current one");
+                    "the certificate is revoked or no longer the " + kind.noun() + "'s current one");
             return;
         }
-        LOG.debug("{} authenticated (certificate serial {})", chargerId, serial);
+        LOG.debug("{} authenticated (certificate serial {})", cn, serial);
         output.authenticateSuccessfully();
     }
 

@@ -7,35 +7,46 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
+import io.chargeline.core.ClientKind;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Registers Chargeline's authentication, topic authorisation, telemetry interception and presence counting. */
+/**
+ * Registers Chargeline's authentication, topic authorisation, telemetry interception and presence counting, and
+ * hands the alarm topic its publisher.
+ */
 final class ChargelineExtension implements ExtensionMain {
     private final CertificateAuthenticator authenticator;
     private final ChargerTopicAuthorizer authorizer;
     private final ConnectionInterceptors interceptors;
     private final ConnectedDevices presence;
     private final AtomicReference<ClientService> clients;
+    private final AlarmTopic alarms;
 
     /**
      * @param clients receives this broker's client service at start. HiveMQ's {@link Services} is static and
      *     points at the newest broker in the JVM, so the reference is captured once rather than looked up later.
      */
     ChargelineExtension(CertificateAuthenticator authenticator, ChargerTopicAuthorizer authorizer,
-            ConnectionInterceptors interceptors, ConnectedDevices presence, AtomicReference<ClientService> clients) {
+            ConnectionInterceptors interceptors, ConnectedDevices presence, AtomicReference<ClientService> clients,
+            AlarmTopic alarms) {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.interceptors = interceptors;
         this.presence = presence;
         this.clients = clients;
+        this.alarms = alarms;
     }
 
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         clients.set(Services.clientService());
+        alarms.attach(Services.publishService());
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
         Services.initializerRegistry().setClientInitializer((initializerInput, client) -> {
+            if (ClientKind.of(initializerInput.getClientInformation().getClientId()) == ClientKind.OPERATOR) {
+                return; // operators publish nothing, so there is no telemetry to intercept
+            }
             PendingAcks pending = new PendingAcks();
             client.addPublishInboundInterceptor(interceptors.inbound(pending));
             client.addPubackOutboundInterceptor(interceptors.ackReleaser(pending));

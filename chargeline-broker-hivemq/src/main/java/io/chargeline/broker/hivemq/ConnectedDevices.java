@@ -9,6 +9,7 @@ import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInpu
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
 import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
+import io.chargeline.core.ClientKind;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import java.time.Clock;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts authenticated connections (a session takeover adds one and removes one, so the count stays right)
+ * Counts authenticated charger connections (a session takeover adds one and removes one, so the count stays right)
  * and reports each connect and disconnect, with its reason, to presence.
  */
 final class ConnectedDevices implements ClientLifecycleEventListener {
@@ -42,8 +43,12 @@ final class ConnectedDevices implements ClientLifecycleEventListener {
 
     @Override
     public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
-        connected.incrementAndGet();
         String chargerId = input.getClientInformation().getClientId();
+        if (isOperator(chargerId)) {
+            LOG.info("{} connected", chargerId);
+            return;
+        }
+        connected.incrementAndGet();
         presence.connected(chargerId, clock.instant());
         LOG.debug("{} connected", chargerId);
     }
@@ -66,6 +71,11 @@ final class ConnectedDevices implements ClientLifecycleEventListener {
     @Override
     public void onServerInitiatedDisconnect(ServerInitiatedDisconnectInput input) {
         String chargerId = input.getClientInformation().getClientId();
+        if (isOperator(chargerId)) {
+            revoking.remove(chargerId);
+            ended(input, DisconnectReason.SERVER_DISCONNECT);
+            return;
+        }
         DisconnectedReasonCode code = input.getReasonCode().orElse(null);
         DisconnectReason reason;
         if (code == DisconnectedReasonCode.SESSION_TAKEN_OVER) {
@@ -85,9 +95,18 @@ final class ConnectedDevices implements ClientLifecycleEventListener {
         ended(input, DisconnectReason.SERVER_DISCONNECT); // only reached for kinds the broker adds later
     }
 
+    /** Operator clients are neither chargers nor counted: they have no presence. */
+    private static boolean isOperator(String clientId) {
+        return ClientKind.of(clientId) == ClientKind.OPERATOR;
+    }
+
     private void ended(DisconnectEventInput input, DisconnectReason reason) {
-        connected.decrementAndGet();
         String chargerId = input.getClientInformation().getClientId();
+        if (isOperator(chargerId)) {
+            LOG.info("{} disconnected", chargerId);
+            return;
+        }
+        connected.decrementAndGet();
         presence.disconnected(chargerId, clock.instant(), reason);
         LOG.debug("{} disconnected ({})", chargerId, reason);
     }

@@ -8,6 +8,7 @@ import io.chargeline.core.DeviceSessions;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.PresenceListener;
+import io.chargeline.core.alarm.AlarmEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -37,28 +38,30 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
     private final AtomicInteger connected;
     private final AtomicReference<ClientService> clients;
     private final Set<String> revoking;
+    private final AlarmTopic alarms;
     private final int port;
     private final String bindAddress;
 
     private HiveMqGateway(EmbeddedHiveMQ broker, AtomicInteger connected, AtomicReference<ClientService> clients,
-            Set<String> revoking, String bindAddress, int port) {
+            Set<String> revoking, AlarmTopic alarms, String bindAddress, int port) {
         this.broker = broker;
         this.connected = connected;
         this.clients = clients;
         this.revoking = revoking;
+        this.alarms = alarms;
         this.bindAddress = bindAddress;
         this.port = port;
     }
 
-    /** Starts the broker and returns once it listens. */
+    /**
+     * Starts the broker, reporting chargers' connects and disconnects to {@code presence}, and returns once it
+     * listens.
+     *
+     * @param devices the chargers that may connect
+     * @param operators the operator clients that may connect to watch alarms ({@link DeviceService#forOperators})
+     */
     public static HiveMqGateway start(GatewaySettings settings, IngestPipeline pipeline, DeviceService devices,
-            GatewayMetrics metrics, Clock clock) {
-        return start(settings, pipeline, devices, metrics, PresenceListener.NONE, clock);
-    }
-
-    /** Starts the broker, reporting connects and disconnects to {@code presence}, and returns once it listens. */
-    public static HiveMqGateway start(GatewaySettings settings, IngestPipeline pipeline, DeviceService devices,
-            GatewayMetrics metrics, PresenceListener presence, Clock clock) {
+            DeviceService operators, GatewayMetrics metrics, PresenceListener presence, Clock clock) {
         try {
             int port = settings.port() == 0 ? freePort(settings.bindAddress()) : settings.port();
             Path work = settings.workDir();
@@ -69,8 +72,9 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
             AtomicInteger connected = new AtomicInteger();
             AtomicReference<ClientService> clients = new AtomicReference<>();
             Set<String> revoking = ConcurrentHashMap.newKeySet();
+            AlarmTopic alarms = new AlarmTopic(clock);
             ChargelineExtension extension = new ChargelineExtension(
-                    new CertificateAuthenticator(devices, settings.issuedByOurCa(), metrics),
+                    new CertificateAuthenticator(devices, operators, settings.issuedByOurCa(), metrics),
                     new ChargerTopicAuthorizer(metrics),
                     new ChargelineExtension.ConnectionInterceptors() {
                         @Override
@@ -84,7 +88,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                         }
                     },
                     new ConnectedDevices(connected, presence, revoking, clock),
-                    clients);
+                    clients, alarms);
             EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(config)
                     .withDataFolder(data)
@@ -99,7 +103,8 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                             .build())
                     .build();
             broker.start().get(60, TimeUnit.SECONDS);
-            HiveMqGateway gateway = new HiveMqGateway(broker, connected, clients, revoking, settings.bindAddress(), port);
+            HiveMqGateway gateway = new HiveMqGateway(broker, connected, clients, revoking, alarms,
+                    settings.bindAddress(), port);
             LOG.info("gateway: MQTT over mutual TLS on {}:{}", settings.bindAddress(), port);
             return gateway;
         } catch (IOException e) {
@@ -126,17 +131,22 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
         return Math.max(0, connected.get());
     }
 
+    /** Where to send raised and cleared alarms so operator clients get them on {@code $chargeline/alarms/#}. */
+    public AlarmEvents alarmTopic() {
+        return alarms;
+    }
+
     @Override
-    public void disconnect(String chargerId) {
-        revoking.add(chargerId); // so presence records why
-        clients.get().disconnectClient(chargerId).whenComplete((was, error) -> {
+    public void disconnect(String clientId) {
+        revoking.add(clientId); // so presence records why
+        clients.get().disconnectClient(clientId).whenComplete((was, error) -> {
             if (error != null || !Boolean.TRUE.equals(was)) {
-                revoking.remove(chargerId);
+                revoking.remove(clientId);
             }
             if (error != null) {
-                LOG.warn("{} could not be disconnected: {}", chargerId, error.getMessage());
+                LOG.warn("{} could not be disconnected: {}", clientId, error.getMessage());
             } else if (Boolean.TRUE.equals(was)) {
-                LOG.info("{} disconnected by the server", chargerId);
+                LOG.info("{} disconnected by the server", clientId);
             }
         });
     }

@@ -32,9 +32,34 @@ class ChargerTopicAuthorizerTest {
         "commands/#, false",
         "#, false",
         "telemetry/CH-1, false",
-        "$share/g/commands/CH-1/#, false"
+        "$share/g/commands/CH-1/#, false",
+        "$chargeline/alarms/#, false",
+        "$chargeline/alarms/CH-1, false"
     })
     void subscribe_onlyWithinOwnCommands(String filter, boolean allowed) {
         assertThat(ChargerTopicAuthorizer.maySubscribe("CH-1", filter)).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "$chargeline/alarms/#, true",
+        "$chargeline/alarms/+, true",
+        "$chargeline/alarms/CH-1, true",
+        "$chargeline/alarms/CH 1, false",
+        "$chargeline/alarms/CH-1/#, false",
+        "$chargeline/alarms/+/+, false",
+        "$chargeline/#, false",
+        "#, false",
+        "commands/CH-1/#, false",
+        "telemetry/#, false"
+    })
+    void operator_subscribesOnlyToAlarmTopics(String filter, boolean allowed) {
+        assertThat(ChargerTopicAuthorizer.maySubscribe("operator:ops", filter)).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"telemetry/ops", "telemetry/operator:ops", "$chargeline/alarms/CH-1"})
+    void operator_publishesNothing(String topic) {
+        assertThat(ChargerTopicAuthorizer.mayPublish("operator:ops", topic)).isFalse();
     }
 }

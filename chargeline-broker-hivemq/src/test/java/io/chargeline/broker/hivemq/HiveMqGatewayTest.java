@@ -9,8 +9,12 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.chargeline.core.DeadLetter;
 import io.chargeline.core.Device;
 import io.chargeline.core.DeviceRegistry;
@@ -26,6 +30,8 @@ import io.chargeline.core.StorageException;
 import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.TelemetryValidator;
+import io.chargeline.core.PresenceListener;
+import io.chargeline.core.alarm.Alarm;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.PemKeyStores;
 import io.chargeline.pki.TlsFiles;
@@ -57,9 +63,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway's failure paths with a real broker and real clients: when a message could not be made durable,
- * no client ever sees a successful acknowledgement. The store behind the pipeline is a test double that
- * fails or stalls on demand.
+ * The gateway with a real broker and real clients: its failure paths (when a message could not be made durable,
+ * no client ever sees a successful acknowledgement) and its operator clients. The store behind the pipeline is
+ * a test double that fails or stalls on demand.
  */
 class HiveMqGatewayTest {
     private static final Clock CLOCK = Clock.systemUTC();
@@ -71,6 +77,7 @@ class HiveMqGatewayTest {
     private IngestPipeline pipeline;
     private HiveMqGateway gateway;
     private DeviceService devices;
+    private DeviceService operators;
     private CertificateAuthority ca;
 
     @AfterEach
@@ -172,14 +179,79 @@ class HiveMqGatewayTest {
         client.close();
     }
 
+    @Test
+    void operator_receivesAlarmEvents_publishesNothing_andIsNotCountedAsACharger() throws Exception {
+        start(PipelineSettings.DEFAULTS);
+        store.release.countDown();
+        Mqtt5AsyncClient operator = Mqtt5Client.builder().identifier("operator:ops").serverHost("127.0.0.1")
+                .serverPort(gateway.port()).sslConfig(ssl(operators.provision("ops", null))).buildAsync();
+        operator.connect().get(30, TimeUnit.SECONDS);
+        List<Mqtt5Publish> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Mqtt5SubAck subAck = operator.subscribeWith().topicFilter("$chargeline/alarms/#").qos(MqttQos.AT_LEAST_ONCE)
+                .callback(received::add).send().get(10, TimeUnit.SECONDS);
+        assertThat(subAck.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+        assertThat(gateway.connectedDevices()).isZero();
+
+        Instant at = Instant.parse("2026-11-27T10:00:00Z");
+        Alarm alarm = Alarm.silent("0000018f00000001", "CH-9", at, at.minusMillis(200), at.minusSeconds(300),
+                Duration.ofMinutes(5));
+        gateway.alarmTopic().raised(alarm);
+        gateway.alarmTopic().cleared(alarm.cleared(at.plusSeconds(60)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        assertThat(received).extracting(p -> p.getTopic().toString()).containsOnly("$chargeline/alarms/CH-9");
+        String raised = StandardCharsets.UTF_8.decode(received.get(0).getPayload().orElseThrow()).toString();
+        assertThat(raised).contains("\"type\":\"alarm.raised\"", "\"alarmId\":\"0000018f00000001\"",
+                "\"chargerId\":\"CH-9\"", "\"state\":\"ACTIVE\"", "\"threshold\":\"PT5M\"");
+        assertThat(StandardCharsets.UTF_8.decode(received.get(1).getPayload().orElseThrow()).toString())
+                .contains("\"type\":\"alarm.cleared\"", "\"clearedAt\":\"2026-11-27T10:01:00Z\"");
+
+        assertThat(subAckCodes(operator.subscribeWith().topicFilter("commands/#").send()))
+                .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        // HiveMQ closes the connection after a NOT_AUTHORIZED PUBACK
+        Mqtt5PubAckReasonCode publish = pubAckCode(operator.publishWith().topic("telemetry/ops")
+                .qos(MqttQos.AT_LEAST_ONCE).payload(payload("ops", 0)).send());
+        assertThat(publish).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(store.stored).isEmpty();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !operator.getState().isConnected());
+        operator.connect().get(30, TimeUnit.SECONDS);
+        operators.revoke("ops");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !operator.getState().isConnected());
+        assertThatThrownBy(() -> operator.connect().get(30, TimeUnit.SECONDS)).hasMessageContaining("NOT_AUTHORIZED");
+    }
+
+    @Test
+    void operatorCertificate_mustUseItsOwnClientId_andChargersCannotWatchAlarms() throws Exception {
+        start(PipelineSettings.DEFAULTS);
+        IssuedCertificate ops = operators.provision("ops", null);
+        Mqtt5AsyncClient posing = Mqtt5Client.builder().identifier("ops").serverHost("127.0.0.1")
+                .serverPort(gateway.port()).sslConfig(ssl(ops)).buildAsync();
+        assertThatThrownBy(() -> posing.connect().get(30, TimeUnit.SECONDS))
+                .hasMessageContaining("CLIENT_IDENTIFIER_NOT_VALID");
+        // a charger named like the operator is a different identity: the operator's certificate does not make it
+        devices.provision("ops", null);
+        assertThatThrownBy(() -> posing.connect().get(30, TimeUnit.SECONDS))
+                .hasMessageContaining("CLIENT_IDENTIFIER_NOT_VALID");
+
+        Mqtt5AsyncClient charger = connect("CH-1");
+        assertThat(subAckCodes(charger.subscribeWith().topicFilter("$chargeline/alarms/CH-1").send()))
+                .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(gateway.connectedDevices()).isEqualTo(1);
+        charger.disconnect().get(10, TimeUnit.SECONDS);
+    }
+
     private void start(PipelineSettings settings) {
         ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), CLOCK);
         TlsFiles tls = TlsFiles.prepare(dir.resolve("tls"), ca, List.of(), CLOCK);
         devices = new DeviceService(new MemoryRegistry(), ca, CLOCK);
+        operators = DeviceService.forOperators(new MemoryRegistry(), ca, CLOCK);
         pipeline = new IngestPipeline(store, CLOCK, IngestMetrics.NONE, settings);
         gateway = HiveMqGateway.start(new GatewaySettings(dir.resolve("broker"), "127.0.0.1", 0, tls.keyStore(),
-                tls.trustStore(), tls.storePassword(), ca::hasIssued), pipeline, devices, GatewayMetrics.NONE, CLOCK);
+                tls.trustStore(), tls.storePassword(), ca::hasIssued), pipeline, devices, operators, GatewayMetrics.NONE,
+                PresenceListener.NONE, CLOCK);
         devices.attachSessions(gateway);
+        operators.attachSessions(gateway);
     }
 
     private MqttClientSslConfig ssl(IssuedCertificate cert) {
@@ -225,6 +297,17 @@ class HiveMqGatewayTest {
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof Mqtt5PubAckException ack) {
                 return ack.getMqttMessage().getReasonCode();
+            }
+            throw e;
+        }
+    }
+
+    private static List<Mqtt5SubAckReasonCode> subAckCodes(CompletableFuture<Mqtt5SubAck> subscribe) throws Exception {
+        try {
+            return subscribe.get(10, TimeUnit.SECONDS).getReasonCodes();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Mqtt5SubAckException refused) {
+                return refused.getMqttMessage().getReasonCodes();
             }
             throw e;
         }

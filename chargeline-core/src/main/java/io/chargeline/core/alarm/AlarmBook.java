@@ -8,7 +8,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every change to an alarm goes through here, one at a time, so an operator's acknowledgement and the
@@ -16,9 +21,10 @@ import java.util.Optional;
  * Writes are durable before events go out.
  */
 public final class AlarmBook {
+    private static final Logger LOG = LoggerFactory.getLogger(AlarmBook.class);
     private final AlarmStore store;
     private final Clock clock;
-    private final AlarmEvents events;
+    private final List<AlarmEvents> listeners = new CopyOnWriteArrayList<>();
     private final AlarmMetrics metrics;
     /** Active alarms by charger and type; mirrors the store. */
     private final Map<String, Alarm> active = new HashMap<>();
@@ -28,11 +34,16 @@ public final class AlarmBook {
     public AlarmBook(AlarmStore store, Clock clock, AlarmEvents events, AlarmMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.events = Objects.requireNonNull(events, "events");
+        listeners.add(Objects.requireNonNull(events, "events"));
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         for (Alarm alarm : store.active()) {
             putActive(alarm);
         }
+    }
+
+    /** Sends raised and cleared alarms to {@code more} as well, from now on (the gateway attaches once it is up). */
+    public void attach(AlarmEvents more) {
+        listeners.add(Objects.requireNonNull(more, "more"));
     }
 
     /**
@@ -51,7 +62,7 @@ public final class AlarmBook {
         } else {
             metrics.raised(candidate.type(), null);
         }
-        events.raised(candidate);
+        announce(candidate, AlarmEvents::raised);
         return candidate;
     }
 
@@ -71,7 +82,7 @@ public final class AlarmBook {
         Alarm cleared = store.find(current.id()).orElse(current).cleared(at);
         store.save(cleared);
         metrics.cleared(type);
-        events.cleared(cleared);
+        announce(cleared, AlarmEvents::cleared);
         return Optional.of(cleared);
     }
 
@@ -135,5 +146,16 @@ public final class AlarmBook {
 
     private static String key(String chargerId, AlarmType type, String ruleId) {
         return chargerId + '\u0000' + type + '\u0000' + (ruleId == null ? "" : ruleId);
+    }
+
+    /** The alarm is durable already; a listener that fails must not undo that or keep it from the others. */
+    private void announce(Alarm alarm, BiConsumer<AlarmEvents, Alarm> event) {
+        for (AlarmEvents listener : listeners) {
+            try {
+                event.accept(listener, alarm);
+            } catch (RuntimeException e) {
+                LOG.error("alarms: {} could not be told about alarm {}", listener.getClass().getSimpleName(), alarm.id(), e);
+            }
+        }
     }
 }

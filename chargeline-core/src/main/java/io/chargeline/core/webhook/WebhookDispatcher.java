@@ -1,12 +1,12 @@
 package io.chargeline.core.webhook;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.DeadlineQueue;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmEvents;
+import io.chargeline.core.alarm.EventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -47,7 +47,6 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     /** Finished deliveries kept per webhook for the history. */
     static final int KEEP_FINISHED = 10_000;
     private static final int SENDERS = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebhookRegistry registry;
     private final WebhookStore store;
@@ -102,17 +101,17 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
 
     @Override
     public void raised(Alarm alarm) {
-        publish(WebhookEventType.ALARM_RAISED, alarmData(alarm));
+        publish(WebhookEventType.ALARM_RAISED, EventJson.alarm(alarm));
     }
 
     @Override
     public void cleared(Alarm alarm) {
-        publish(WebhookEventType.ALARM_CLEARED, alarmData(alarm));
+        publish(WebhookEventType.ALARM_CLEARED, EventJson.alarm(alarm));
     }
 
     @Override
     public void connected(String chargerId, Instant at) {
-        publish(WebhookEventType.CHARGER_ONLINE, JSON.createObjectNode().put("chargerId", chargerId).put("at", at.toString()));
+        publish(WebhookEventType.CHARGER_ONLINE, EventJson.object().put("chargerId", chargerId).put("at", at.toString()));
     }
 
     @Override
@@ -120,7 +119,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         if (reason == DisconnectReason.TAKEN_OVER) {
             return; // the charger is still online through its new connection
         }
-        publish(WebhookEventType.CHARGER_OFFLINE, JSON.createObjectNode().put("chargerId", chargerId)
+        publish(WebhookEventType.CHARGER_OFFLINE, EventJson.object().put("chargerId", chargerId)
                 .put("at", at.toString()).put("reason", reason.name()));
     }
 
@@ -136,12 +135,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
             return;
         }
         Instant now = clock.instant();
-        ObjectNode event = JSON.createObjectNode()
-                .put("id", ids.next(now))
-                .put("type", type.wire())
-                .put("createdAt", now.toString());
-        event.set("data", data);
-        byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = EventJson.envelope(ids.next(now), type.wire(), now, data);
         for (Webhook w : targets) {
             Delivery d = Delivery.pending(ids.next(now), w.id(), type, body, now);
             if (pending.incrementAndGet() > MAX_PENDING) {
@@ -245,26 +239,6 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
-    }
-
-    private static ObjectNode alarmData(Alarm a) {
-        ObjectNode data = JSON.createObjectNode()
-                .put("alarmId", a.id())
-                .put("chargerId", a.chargerId())
-                .put("type", a.type().name())
-                .put("state", a.state().name())
-                .put("raisedAt", a.raisedAt().toString());
-        putTime(data, "deadline", a.deadline());
-        putTime(data, "clearedAt", a.clearedAt());
-        putTime(data, "lastTelemetryAt", a.lastTelemetryAt());
-        data.put("threshold", a.threshold() == null ? null : a.threshold().toString());
-        data.put("ruleId", a.ruleId());
-        data.put("detail", a.detail());
-        return data;
-    }
-
-    private static void putTime(ObjectNode node, String name, Instant at) {
-        node.put(name, at == null ? null : at.toString());
     }
 
     private void schedule(Delivery d) {

@@ -16,7 +16,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
-/** Devices keyed by charger id; every write synced. */
+/** Devices keyed by charger id (or operators by name, in their own family); every write synced. */
 final class RocksDbDeviceRegistry implements DeviceRegistry {
     private static final byte VERSION = 1;
 

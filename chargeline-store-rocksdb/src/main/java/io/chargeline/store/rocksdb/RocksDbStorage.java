@@ -29,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded store: one RocksDB database holding telemetry, dead letters and devices. Owns every native
- * handle and closes them in order.
+ * The embedded store: one RocksDB database holding telemetry, dead letters, devices, alarms, webhooks and
+ * operators. Owns every native handle and closes them in order.
  */
 public final class RocksDbStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbStorage.class);
@@ -43,7 +43,8 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] WEBHOOK_DELIVERIES = "webhook-deliveries".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ALARM_RULES = "alarm-rules".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PRESENCE = "presence".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 10;
+    private static final byte[] OPERATORS = "operators".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 11;
 
     static {
         RocksDB.loadLibrary();
@@ -58,6 +59,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbAlarmStore alarms;
     private final RocksDbWebhookStore webhooks;
     private final RocksDbPresenceLog presence;
+    private final RocksDbDeviceRegistry operators;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -86,6 +88,7 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(WEBHOOK_DELIVERIES, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(ALARM_RULES, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(PRESENCE, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(OPERATORS, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -108,6 +111,7 @@ public final class RocksDbStorage implements AutoCloseable {
                 syncWrites, unsyncedWrites);
         this.webhooks = new RocksDbWebhookStore(db, handles.get(6), handles.get(7), syncWrites);
         this.presence = new RocksDbPresenceLog(db, handles.get(9), unsyncedWrites);
+        this.operators = new RocksDbDeviceRegistry(db, handles.get(10), syncWrites);
     }
 
     /**
@@ -146,6 +150,11 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public WebhookStore webhooks() {
         return webhooks;
+    }
+
+    /** Operators (alarm watchers), by name, in the same row format as devices. */
+    public DeviceRegistry operators() {
+        return operators;
     }
 
     public PresenceLog presence() {

@@ -145,6 +145,18 @@ class RocksDbStorageTest extends StorageFixture {
         assertThat(second.nextCursor()).isNull();
     }
 
+    @Test
+    void operators_areKeptApartFromDevices_andSurviveReopen() {
+        Instant at = Instant.parse("2026-11-01T00:00:00Z");
+        storage.operators().put(new Device("night-shift", "abc", at, at.plus(Duration.ofDays(365)), null));
+
+        reopen();
+
+        assertThat(storage.operators().find("night-shift")).get().extracting(Device::certificateSerial).isEqualTo("abc");
+        assertThat(storage.devices().find("night-shift")).isEmpty();
+        assertThat(storage.devices().list(null, 10).items()).isEmpty();
+    }
+
     private List<Instant> readAll(boolean descending) {
         List<Instant> seen = new ArrayList<>();
         String cursor = null;

@@ -1,0 +1,104 @@
+package io.chargeline.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class DeviceServiceTest {
+    private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+
+    private final List<String> issuedTo = new ArrayList<>();
+    private final List<String> disconnected = new ArrayList<>();
+    private final CertificateIssuer issuer = new CertificateIssuer() {
+        @Override
+        public IssuedCertificate issue(String commonName) {
+            issuedTo.add(commonName);
+            return new IssuedCertificate("cert", "key", "serial-" + issuedTo.size(), CLOCK.instant().plusSeconds(3600));
+        }
+
+        @Override
+        public IssuedCertificate issueForCsr(String commonName, String csrPem) {
+            return issue(commonName);
+        }
+
+        @Override
+        public String caCertificatePem() {
+            return "ca";
+        }
+    };
+
+    @Test
+    void operators_getOperatorCommonNames_andRevokingDropsThatClientId() {
+        DeviceService operators = DeviceService.forOperators(new MemoryRegistry(), issuer, CLOCK);
+        operators.attachSessions(disconnected::add);
+
+        operators.provision("night-shift", null);
+        assertThat(issuedTo).containsExactly("operator:night-shift");
+        assertThat(operators.mayConnect("night-shift", "serial-1")).isTrue();
+
+        operators.revoke("night-shift");
+        assertThat(disconnected).containsExactly("operator:night-shift");
+        assertThat(operators.mayConnect("night-shift", "serial-1")).isFalse();
+        operators.provision("night-shift", null);
+        assertThat(operators.mayConnect("night-shift", "serial-1")).isFalse();
+        assertThat(operators.mayConnect("night-shift", "serial-2")).isTrue();
+    }
+
+    @Test
+    void errors_nameTheKind() {
+        DeviceService chargers = new DeviceService(new MemoryRegistry(), issuer, CLOCK);
+        DeviceService operators = DeviceService.forOperators(new MemoryRegistry(), issuer, CLOCK);
+        chargers.provision("CH-1", null);
+        operators.provision("ops", null);
+
+        assertThat(issuedTo).containsExactly("CH-1", "operator:ops");
+        assertThatThrownBy(() -> chargers.provision("CH-1", null)).isInstanceOf(ConflictException.class)
+                .hasMessage("charger CH-1 is already provisioned; revoke it first");
+        assertThatThrownBy(() -> operators.provision("ops", null)).isInstanceOf(ConflictException.class)
+                .hasMessage("operator ops is already provisioned; revoke it first");
+        assertThatThrownBy(() -> operators.provision("operator:x", null)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("name must match");
+        assertThatThrownBy(() -> chargers.require("CH 1")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("chargerId must match");
+        assertThatThrownBy(() -> operators.revoke("nobody")).isInstanceOf(NotFoundException.class)
+                .hasMessage("operator nobody is not provisioned");
+    }
+
+    @Test
+    void clientKind_readsTheCommonName() {
+        assertThat(ClientKind.of("operator:ops")).isEqualTo(ClientKind.OPERATOR);
+        assertThat(ClientKind.OPERATOR.idOf("operator:ops")).isEqualTo("ops");
+        assertThat(ClientKind.OPERATOR.idOf("operator:")).isNull();
+        assertThat(ClientKind.OPERATOR.idOf("operator:a/b")).isNull();
+        assertThat(ClientKind.of("CH-1")).isEqualTo(ClientKind.CHARGER);
+        assertThat(ClientKind.CHARGER.idOf("CH-1")).isEqualTo("CH-1");
+        assertThat(ClientKind.of("operator")).isEqualTo(ClientKind.CHARGER);
+        assertThat(ClientKind.CHARGER.idOf(null)).isNull();
+    }
+
+    private static final class MemoryRegistry implements DeviceRegistry {
+        private final Map<String, Device> devices = new TreeMap<>();
+
+        @Override
+        public void put(Device device) {
+            devices.put(device.chargerId(), device);
+        }
+
+        @Override
+        public Optional<Device> find(String id) {
+            return Optional.ofNullable(devices.get(id));
+        }
+
+        @Override
+        public Page<Device> list(String after, int limit) {
+            return new Page<>(List.copyOf(devices.values()), null);
+        }
+    }
+}
