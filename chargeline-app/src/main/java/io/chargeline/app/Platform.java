@@ -6,12 +6,14 @@ import io.chargeline.core.DeviceService;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.PipelineSettings;
 import io.chargeline.core.Presence;
+import io.chargeline.core.PresenceListener;
 import io.chargeline.core.RetentionSweeper;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.command.CommandService;
 import io.chargeline.core.webhook.RetryPolicy;
 import io.chargeline.core.webhook.WebhookDispatcher;
 import io.chargeline.core.webhook.WebhookRegistry;
@@ -109,15 +111,19 @@ public final class Platform implements AutoCloseable {
         shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
         DeviceService operators = DeviceService.forOperators(storage.operators(), ca, clock);
-        Presence presence = new Presence(storage.presence(), dispatcher);
+        CommandService commands = new CommandService(storage.commands(), devices, clock, metrics);
+        commands.start();
+        shutdownOrder.push(commands);
+        Presence presence = new Presence(storage.presence(), PresenceListener.all(dispatcher, commands));
 
         GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
                 config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);
-        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, clock);
+        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, commands, clock);
         shutdownOrder.push(gateway);
         devices.attachSessions(gateway);
         operators.attachSessions(gateway);
         alarms.attach(gateway.alarmTopic());
+        commands.attachChannel(gateway.commandChannel());
         metrics.gauge("chargeline_connected_devices", "chargers connected now", gateway::connectedDevices);
         metrics.gauge("chargeline_ingest_queue_depth", "messages waiting for a commit", pipeline::queued);
         for (AlarmType type : AlarmType.values()) {
@@ -126,6 +132,7 @@ public final class Platform implements AutoCloseable {
         }
         metrics.gauge("chargeline_webhook_pending", "webhook deliveries not yet delivered or failed", dispatcher::pending);
         metrics.gauge("chargeline_silence_tracked_chargers", "chargers with a silence deadline", silence::tracked);
+        metrics.gauge("chargeline_commands_open", "commands not yet in a final status", commands::openCount);
 
         Map<String, Supplier<ComponentHealth>> health = new LinkedHashMap<>();
         health.put("store", () -> ComponentHealth.of(pipeline.isHealthy(), Map.of("engine", "rocksdb")));
@@ -134,7 +141,7 @@ public final class Platform implements AutoCloseable {
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
                 new HttpApi.Services(storage.telemetry(), devices, operators, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
-                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules));
+                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands));
         shutdownOrder.push(http);
     }
 

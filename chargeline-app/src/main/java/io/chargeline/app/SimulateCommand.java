@@ -48,6 +48,10 @@ final class SimulateCommand implements Callable<Integer> {
                 + "their first message (0-1). Default: ${DEFAULT-VALUE}")
         double silentFraction;
 
+        @Option(names = "--command-failure-rate", defaultValue = "0", description = "Share of commands (and "
+                + "updates) the chargers answer with FAILED (0-1). Default: ${DEFAULT-VALUE}")
+        double commandFailureRate;
+
         @Option(names = "--fleet-dir", defaultValue = "sim-fleet", description = "Certificates are kept here and reused. "
                 + "Default: ${DEFAULT-VALUE}")
         Path fleetDir;
@@ -57,7 +61,7 @@ final class SimulateCommand implements Callable<Integer> {
 
         Simulator.Settings settings(String host, int port) {
             Duration every = BenchCommand.duration(interval, "--interval");
-            return new Simulator.Settings(host, port, every, every.dividedBy(10), silentFraction);
+            return new Simulator.Settings(host, port, every, every.dividedBy(10), silentFraction, commandFailureRate);
         }
     }
 

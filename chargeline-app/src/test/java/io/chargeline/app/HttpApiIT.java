@@ -113,9 +113,11 @@ class HttpApiIT {
 
     @Test
     void createDevice_withOversizedBody_is413Problem() {
-        String body = "{\"chargerId\":\"CH-big\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
+        String body = "{\"chargerId\":\"CH-big\",\"pad\":\"" + "x".repeat(130 * 1024) + "\"}";
 
-        assertProblem(server.post("/api/v1/devices", body), 413);
+        HttpResponse<String> response = server.post("/api/v1/devices", body);
+        assertProblem(response, 413);
+        assertThat(TestPlatform.json(response).get("detail").asText()).isEqualTo("request bodies are limited to 131072 bytes");
         assertThat(server.get("/api/v1/devices/CH-big").statusCode()).isEqualTo(404);
     }
 

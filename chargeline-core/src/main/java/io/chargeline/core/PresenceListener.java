@@ -12,6 +12,25 @@ public interface PresenceListener {
         public void disconnected(String chargerId, Instant at, DisconnectReason reason) {}
     };
 
+    /** Tells each listener in turn. */
+    static PresenceListener all(PresenceListener... listeners) {
+        return new PresenceListener() {
+            @Override
+            public void connected(String chargerId, Instant at) {
+                for (PresenceListener l : listeners) {
+                    l.connected(chargerId, at);
+                }
+            }
+
+            @Override
+            public void disconnected(String chargerId, Instant at, DisconnectReason reason) {
+                for (PresenceListener l : listeners) {
+                    l.disconnected(chargerId, at, reason);
+                }
+            }
+        };
+    }
+
     void connected(String chargerId, Instant at);
 
     void disconnected(String chargerId, Instant at, DisconnectReason reason);

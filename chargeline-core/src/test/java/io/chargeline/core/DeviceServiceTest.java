@@ -6,37 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class DeviceServiceTest {
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
 
-    private final List<String> issuedTo = new ArrayList<>();
+    private final FakeCertificateIssuer issuer = new FakeCertificateIssuer();
+    private final List<String> issuedTo = issuer.issuedTo;
     private final List<String> disconnected = new ArrayList<>();
-    private final CertificateIssuer issuer = new CertificateIssuer() {
-        @Override
-        public IssuedCertificate issue(String commonName) {
-            issuedTo.add(commonName);
-            return new IssuedCertificate("cert", "key", "serial-" + issuedTo.size(), CLOCK.instant().plusSeconds(3600));
-        }
-
-        @Override
-        public IssuedCertificate issueForCsr(String commonName, String csrPem) {
-            return issue(commonName);
-        }
-
-        @Override
-        public String caCertificatePem() {
-            return "ca";
-        }
-    };
 
     @Test
     void operators_getOperatorCommonNames_andRevokingDropsThatClientId() {
-        DeviceService operators = DeviceService.forOperators(new MemoryRegistry(), issuer, CLOCK);
+        DeviceService operators = DeviceService.forOperators(new InMemoryDeviceRegistry(), issuer, CLOCK);
         operators.attachSessions(disconnected::add);
 
         operators.provision("night-shift", null);
@@ -53,8 +34,8 @@ class DeviceServiceTest {
 
     @Test
     void errors_nameTheKind() {
-        DeviceService chargers = new DeviceService(new MemoryRegistry(), issuer, CLOCK);
-        DeviceService operators = DeviceService.forOperators(new MemoryRegistry(), issuer, CLOCK);
+        DeviceService chargers = new DeviceService(new InMemoryDeviceRegistry(), issuer, CLOCK);
+        DeviceService operators = DeviceService.forOperators(new InMemoryDeviceRegistry(), issuer, CLOCK);
         chargers.provision("CH-1", null);
         operators.provision("ops", null);
 
@@ -81,24 +62,5 @@ class DeviceServiceTest {
         assertThat(ClientKind.CHARGER.idOf("CH-1")).isEqualTo("CH-1");
         assertThat(ClientKind.of("operator")).isEqualTo(ClientKind.CHARGER);
         assertThat(ClientKind.CHARGER.idOf(null)).isNull();
-    }
-
-    private static final class MemoryRegistry implements DeviceRegistry {
-        private final Map<String, Device> devices = new TreeMap<>();
-
-        @Override
-        public void put(Device device) {
-            devices.put(device.chargerId(), device);
-        }
-
-        @Override
-        public Optional<Device> find(String id) {
-            return Optional.ofNullable(devices.get(id));
-        }
-
-        @Override
-        public Page<Device> list(String after, int limit) {
-            return new Page<>(List.copyOf(devices.values()), null);
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.command.CommandService;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -51,7 +52,8 @@ public final class HttpApi implements AutoCloseable {
             SilenceDetector silence,
             ChargerDirectory chargers,
             WebhookRegistry webhooks,
-            RuleEvaluator rules) {
+            RuleEvaluator rules,
+            CommandService commands) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -66,6 +68,7 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(chargers, "chargers");
             Objects.requireNonNull(webhooks, "webhooks");
             Objects.requireNonNull(rules, "rules");
+            Objects.requireNonNull(commands, "commands");
         }
     }
 
@@ -78,6 +81,7 @@ public final class HttpApi implements AutoCloseable {
         ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
         WebhookRoutes webhooks = new WebhookRoutes(s.webhooks());
         AlarmRuleRoutes rules = new AlarmRuleRoutes(s.rules());
+        CommandRoutes commands = new CommandRoutes(s.commands());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -107,6 +111,10 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers/{chargerId}/settings", chargers::settings);
             config.routes.get("/api/v1/chargers/{chargerId}/presence", chargers::presence);
             config.routes.put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings);
+            config.routes.post("/api/v1/chargers/{chargerId}/commands", commands::issue);
+            config.routes.get("/api/v1/chargers/{chargerId}/commands", commands::list);
+            config.routes.get("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::get);
+            config.routes.delete("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::cancel);
             config.routes.post("/api/v1/alarm-rules", rules::create);
             config.routes.get("/api/v1/alarm-rules", rules::list);
             config.routes.get("/api/v1/alarm-rules/{ruleId}", rules::get);
@@ -121,8 +129,10 @@ public final class HttpApi implements AutoCloseable {
                 Problem.write(ctx, 401, "Unauthorized", "unauthorized", e.getMessage());
             });
             config.routes.exception(ChargelineException.class, HttpApi::mapDomainError);
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    Problem.write(ctx, e.getStatus(), reason(e.getStatus()), "http_" + e.getStatus(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> Problem.write(ctx, e.getStatus(),
+                    reason(e.getStatus()), "http_" + e.getStatus(), e.getStatus() == 413
+                            ? "request bodies are limited to " + settings.maxRequestBytes() + " bytes"
+                            : e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("http: {} {} failed", ctx.method(), ctx.path(), e);
                 Problem.write(ctx, 500, "Internal Server Error", "internal_error", "the server failed; see its log");

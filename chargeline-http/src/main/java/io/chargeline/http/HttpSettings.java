@@ -6,7 +6,8 @@ package io.chargeline.http;
  * @param maxRequestBytes larger request bodies are refused with 413
  */
 public record HttpSettings(String bindAddress, int port, long maxRequestBytes) {
-    public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+    /** Room for a command with the largest payload (64 KiB) and its envelope. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 128 * 1024;
 
     public HttpSettings {
         if (port < 0 || port > 65535) {

@@ -2,6 +2,8 @@ package io.chargeline.metrics;
 
 import io.chargeline.core.alarm.AlarmMetrics;
 import io.chargeline.core.alarm.AlarmType;
+import io.chargeline.core.command.CommandMetrics;
+import io.chargeline.core.command.CommandStatus;
 import io.chargeline.core.webhook.WebhookMetrics;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestMetrics;
@@ -28,7 +30,7 @@ import java.util.function.Supplier;
  * present from the start at 0), so dashboards and alerts never see a series appear out of nowhere.
  */
 public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, QueryMetrics, AlarmMetrics,
-        WebhookMetrics {
+        WebhookMetrics, CommandMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter received;
     private final Counter validated;
@@ -49,6 +51,9 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Counter webhooksDelivered;
     private final Counter webhookAttemptsFailed;
     private final Counter webhooksDeadLettered;
+    private final Map<CommandStatus, Counter> commandsEntered = new EnumMap<>(CommandStatus.class);
+    private final Timer commandDelivery;
+    private final Map<String, Counter> repliesRefused = new ConcurrentHashMap<>();
 
     public PrometheusMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -83,6 +88,12 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
                 .description("webhook deliveries, by outcome").register(registry);
         webhookAttemptsFailed = Counter.builder("chargeline_webhook_attempt_failures")
                 .description("webhook attempts that got no 2xx answer (retried)").register(registry);
+        for (CommandStatus status : CommandStatus.values()) {
+            commandsEntered.put(status, Counter.builder("chargeline_commands").tag("status", status.name())
+                    .description("commands that entered each status").register(registry));
+        }
+        commandDelivery = Timer.builder("chargeline_command_delivery")
+                .description("command issued to the charger's PUBACK").publishPercentileHistogram().register(registry);
         pubackLatency = Timer.builder("chargeline_puback_latency").description("telemetry PUBLISH received to acknowledgement released")
                 .publishPercentileHistogram().register(registry);
     }
@@ -193,5 +204,21 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
         queries.computeIfAbsent(kind, k -> Timer.builder("chargeline_query_duration").tag("kind", k)
                 .description("store read time of HTTP queries").publishPercentileHistogram().register(registry))
                 .record(duration);
+    }
+
+    @Override
+    public void entered(CommandStatus status) {
+        commandsEntered.get(status).increment();
+    }
+
+    @Override
+    public void delivered(Duration latency) {
+        commandDelivery.record(latency);
+    }
+
+    @Override
+    public void replyRefused(String reason) {
+        repliesRefused.computeIfAbsent(reason, r -> Counter.builder("chargeline_command_replies_refused").tag("reason", r)
+                .description("command replies refused, by reason").register(registry)).increment();
     }
 }

@@ -27,17 +27,14 @@ final class AlarmTopic implements AlarmEvents {
     static final String PREFIX = "$chargeline/alarms/";
     private static final Logger LOG = LoggerFactory.getLogger(AlarmTopic.class);
 
-    private final AtomicReference<PublishService> publisher = new AtomicReference<>();
+    private final AtomicReference<PublishService> publisher;
     private final TimeOrderedIds ids = new TimeOrderedIds();
     private final Clock clock;
 
-    AlarmTopic(Clock clock) {
+    /** @param publisher this broker's publish service, set at extension start */
+    AlarmTopic(AtomicReference<PublishService> publisher, Clock clock) {
+        this.publisher = publisher;
         this.clock = clock;
-    }
-
-    /** Called at extension start: the publish service of this broker (HiveMQ's {@code Services} is static). */
-    void attach(PublishService service) {
-        publisher.set(service);
     }
 
     @Override

@@ -6,13 +6,14 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.publish.PublishService;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.ClientKind;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Registers Chargeline's authentication, topic authorisation, telemetry interception and presence counting, and
- * hands the alarm topic its publisher.
+ * Registers Chargeline's authentication, topic authorisation, telemetry and reply interception, command
+ * delivery tracking and presence counting, and captures the services the gateway publishes with.
  */
 final class ChargelineExtension implements ExtensionMain {
     private final CertificateAuthenticator authenticator;
@@ -20,27 +21,28 @@ final class ChargelineExtension implements ExtensionMain {
     private final ConnectionInterceptors interceptors;
     private final ConnectedDevices presence;
     private final AtomicReference<ClientService> clients;
-    private final AlarmTopic alarms;
+    private final AtomicReference<PublishService> publisher;
 
     /**
-     * @param clients receives this broker's client service at start. HiveMQ's {@link Services} is static and
-     *     points at the newest broker in the JVM, so the reference is captured once rather than looked up later.
+     * @param clients receives this broker's client service at start, and {@code publisher} its publish service.
+     *     HiveMQ's {@link Services} is static and points at the newest broker in the JVM, so the references are
+     *     captured once rather than looked up later.
      */
     ChargelineExtension(CertificateAuthenticator authenticator, ChargerTopicAuthorizer authorizer,
             ConnectionInterceptors interceptors, ConnectedDevices presence, AtomicReference<ClientService> clients,
-            AlarmTopic alarms) {
+            AtomicReference<PublishService> publisher) {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.interceptors = interceptors;
         this.presence = presence;
         this.clients = clients;
-        this.alarms = alarms;
+        this.publisher = publisher;
     }
 
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         clients.set(Services.clientService());
-        alarms.attach(Services.publishService());
+        publisher.set(Services.publishService());
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
         Services.initializerRegistry().setClientInitializer((initializerInput, client) -> {
@@ -50,6 +52,10 @@ final class ChargelineExtension implements ExtensionMain {
             PendingAcks pending = new PendingAcks();
             client.addPublishInboundInterceptor(interceptors.inbound(pending));
             client.addPubackOutboundInterceptor(interceptors.ackReleaser(pending));
+            CommandAcks commands = interceptors.commandAcks();
+            client.addPublishOutboundInterceptor(commands);
+            client.addPubackInboundInterceptor(commands);
+            client.addSubackOutboundInterceptor(commands);
         });
         Services.eventRegistry().setClientLifecycleEventListener(providerInput -> presence);
     }
@@ -62,5 +68,7 @@ final class ChargelineExtension implements ExtensionMain {
         TelemetryInterceptor inbound(PendingAcks pending);
 
         DurableAckReleaser ackReleaser(PendingAcks pending);
+
+        CommandAcks commandAcks();
     }
 }

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Topic rules: a charger publishes only to {@code telemetry/{itsId}} and subscribes only within {@code
- * commands/{itsId}/#}; an operator publishes nothing and subscribes only to alarm topics ({@code
+ * Topic rules: a charger publishes only to {@code telemetry/{itsId}} and to replies {@code
+ * commands/{itsId}/{commandId}/reply}, and subscribes only within {@code commands/{itsId}/#}; an operator publishes nothing and subscribes only to alarm topics ({@code
  * $chargeline/alarms/#}, {@code .../+} or {@code .../{chargerId}}). MQTT 5 clients get NOT_AUTHORIZED in the
  * PUBACK/SUBACK; MQTT 3 has no such code for PUBACK, so a 3.x publisher is disconnected instead. The client id
  * is the certificate CN (checked at CONNECT), so it says which rules apply.
@@ -33,7 +33,8 @@ final class ChargerTopicAuthorizer implements PublishAuthorizer, SubscriptionAut
     }
 
     static boolean mayPublish(String clientId, String topic) {
-        return ClientKind.of(clientId) == ClientKind.CHARGER && topic.equals("telemetry/" + clientId);
+        return ClientKind.of(clientId) == ClientKind.CHARGER
+                && (topic.equals("telemetry/" + clientId) || CommandTopics.repliedCommand(clientId, topic) != null);
     }
 
     static boolean maySubscribe(String clientId, String filter) {
@@ -71,7 +72,8 @@ final class ChargerTopicAuthorizer implements PublishAuthorizer, SubscriptionAut
         metrics.topicRefused("publish");
         String reason = ClientKind.of(clientId) == ClientKind.OPERATOR
                 ? "operator clients may not publish"
-                : "charger " + clientId + " may publish only to telemetry/" + clientId;
+                : "charger " + clientId + " may publish only to telemetry/" + clientId + " and commands/" + clientId
+                        + "/{commandId}/reply";
         LOG.info("{} PUBLISH to '{}' refused: {}", clientId, topic, reason);
         if (input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5) {
             output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, reason);

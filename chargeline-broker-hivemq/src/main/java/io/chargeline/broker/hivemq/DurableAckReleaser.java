@@ -68,7 +68,7 @@ final class DurableAckReleaser implements PubackOutboundInterceptor {
         return pending.dropOnce(() -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String why = cause instanceof TimeoutException ? "no commit within " + OUTCOME_TIMEOUT : cause.getMessage();
-            LOG.warn("{} telemetry not stored ({}); disconnecting it before the PUBACK so it resends", chargerId, why);
+            LOG.warn("{} message not stored ({}); disconnecting it before the PUBACK so it resends", chargerId, why);
             metrics.connectionDropped("not_durable");
             return disconnectUntilClosed(chargerId, 1);
         });

@@ -2,6 +2,7 @@ package io.chargeline.broker.hivemq;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.services.publish.PublishService;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.DeviceSessions;
@@ -9,6 +10,8 @@ import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.alarm.AlarmEvents;
+import io.chargeline.core.command.CommandChannel;
+import io.chargeline.core.command.CommandInbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -39,16 +42,18 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
     private final AtomicReference<ClientService> clients;
     private final Set<String> revoking;
     private final AlarmTopic alarms;
+    private final MqttCommandChannel commandChannel;
     private final int port;
     private final String bindAddress;
 
     private HiveMqGateway(EmbeddedHiveMQ broker, AtomicInteger connected, AtomicReference<ClientService> clients,
-            Set<String> revoking, AlarmTopic alarms, String bindAddress, int port) {
+            Set<String> revoking, AlarmTopic alarms, MqttCommandChannel commandChannel, String bindAddress, int port) {
         this.broker = broker;
         this.connected = connected;
         this.clients = clients;
         this.revoking = revoking;
         this.alarms = alarms;
+        this.commandChannel = commandChannel;
         this.bindAddress = bindAddress;
         this.port = port;
     }
@@ -59,9 +64,11 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
      *
      * @param devices the chargers that may connect
      * @param operators the operator clients that may connect to watch alarms ({@link DeviceService#forOperators})
+     * @param commands told of chargers' subscriptions, command PUBACKs and replies
      */
     public static HiveMqGateway start(GatewaySettings settings, IngestPipeline pipeline, DeviceService devices,
-            DeviceService operators, GatewayMetrics metrics, PresenceListener presence, Clock clock) {
+            DeviceService operators, GatewayMetrics metrics, PresenceListener presence, CommandInbox commands,
+            Clock clock) {
         try {
             int port = settings.port() == 0 ? freePort(settings.bindAddress()) : settings.port();
             Path work = settings.workDir();
@@ -72,23 +79,29 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
             AtomicInteger connected = new AtomicInteger();
             AtomicReference<ClientService> clients = new AtomicReference<>();
             Set<String> revoking = ConcurrentHashMap.newKeySet();
-            AlarmTopic alarms = new AlarmTopic(clock);
+            AtomicReference<PublishService> publisher = new AtomicReference<>();
+            AlarmTopic alarms = new AlarmTopic(publisher, clock);
             ChargelineExtension extension = new ChargelineExtension(
                     new CertificateAuthenticator(devices, operators, settings.issuedByOurCa(), metrics),
                     new ChargerTopicAuthorizer(metrics),
                     new ChargelineExtension.ConnectionInterceptors() {
                         @Override
                         public TelemetryInterceptor inbound(PendingAcks pending) {
-                            return new TelemetryInterceptor(pipeline, metrics, clock, clients, pending);
+                            return new TelemetryInterceptor(pipeline, metrics, clock, clients, pending, commands);
                         }
 
                         @Override
                         public DurableAckReleaser ackReleaser(PendingAcks pending) {
                             return new DurableAckReleaser(pending, metrics, clients);
                         }
+
+                        @Override
+                        public CommandAcks commandAcks() {
+                            return new CommandAcks(commands);
+                        }
                     },
                     new ConnectedDevices(connected, presence, revoking, clock),
-                    clients, alarms);
+                    clients, publisher);
             EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(config)
                     .withDataFolder(data)
@@ -104,7 +117,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                     .build();
             broker.start().get(60, TimeUnit.SECONDS);
             HiveMqGateway gateway = new HiveMqGateway(broker, connected, clients, revoking, alarms,
-                    settings.bindAddress(), port);
+                    new MqttCommandChannel(publisher, clock), settings.bindAddress(), port);
             LOG.info("gateway: MQTT over mutual TLS on {}:{}", settings.bindAddress(), port);
             return gateway;
         } catch (IOException e) {
@@ -134,6 +147,11 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
     /** Where to send raised and cleared alarms so operator clients get them on {@code $chargeline/alarms/#}. */
     public AlarmEvents alarmTopic() {
         return alarms;
+    }
+
+    /** Publishes commands to chargers. */
+    public CommandChannel commandChannel() {
+        return commandChannel;
     }
 
     @Override

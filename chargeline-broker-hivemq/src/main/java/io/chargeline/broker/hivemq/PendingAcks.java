@@ -1,6 +1,5 @@
 package io.chargeline.broker.hivemq;
 
-import io.chargeline.core.IngestResult;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,19 +7,20 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One connection's QoS 1 telemetry publishes whose outcome is not yet durable, by packet id. The inbound
+ * One connection's QoS 1 publishes (telemetry, command replies) whose outcome is not yet durable, by packet id. The inbound
  * interceptor adds an entry; the PUBACK for that packet id waits on it. A new connection gets a new instance.
  * A client that resends a packet id before its PUBACK (some 3.x clients do) gets one entry per copy, taken in
  * order, so no PUBACK is ever released on another copy's behalf.
  */
 final class PendingAcks {
-    record Pending(CompletableFuture<IngestResult> outcome, long receivedNanos) {}
+    /** @param outcome completes once the message's effect (telemetry record, command reply) is stored */
+    record Pending(CompletableFuture<?> outcome, long receivedNanos) {}
 
     private final Map<Integer, Deque<Pending>> byPacketId = new HashMap<>();
     /** Set once the connection is being dropped; every held PUBACK after that waits on the same disconnect. */
     private CompletableFuture<?> dropping;
 
-    synchronized void put(int packetId, CompletableFuture<IngestResult> outcome, long receivedNanos) {
+    synchronized void put(int packetId, CompletableFuture<?> outcome, long receivedNanos) {
         byPacketId.computeIfAbsent(packetId, id -> new ArrayDeque<>(1)).addLast(new Pending(outcome, receivedNanos));
     }
 

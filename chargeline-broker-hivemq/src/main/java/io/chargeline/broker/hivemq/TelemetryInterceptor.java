@@ -11,6 +11,7 @@ import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.OverloadedException;
+import io.chargeline.core.command.CommandInbox;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each telemetry PUBLISH of one connection to the ingest pipeline; {@link DurableAckReleaser} holds
- * its PUBACK until the outcome is durable. Submitting blocks while the pipeline is full (backpressure).
+ * Hands each telemetry PUBLISH of one connection to the ingest pipeline, and each command reply to the command
+ * service; {@link DurableAckReleaser} holds its PUBACK until the outcome is durable. Submitting blocks while the
+ * pipeline is full (backpressure).
  */
 final class TelemetryInterceptor implements PublishInboundInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryInterceptor.class);
@@ -41,10 +43,12 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     private final Clock clock;
     private final AtomicReference<ClientService> clients;
     private final PendingAcks pending;
+    private final CommandInbox commands;
 
     /** One instance per connection, sharing {@code pending} with that connection's {@link DurableAckReleaser}. */
     TelemetryInterceptor(IngestPipeline pipeline, GatewayMetrics metrics, Clock clock,
-            AtomicReference<ClientService> clients, PendingAcks pending) {
+            AtomicReference<ClientService> clients, PendingAcks pending, CommandInbox commands) {
+        this.commands = commands;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.clock = clock;
@@ -68,6 +72,11 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
             return;
         }
         byte[] payload = input.getPublishPacket().getPayload().map(TelemetryInterceptor::bytes).orElse(new byte[0]);
+        String repliedTo = CommandTopics.repliedCommand(chargerId, topic);
+        if (repliedTo != null) {
+            acceptReply(input, output, chargerId, repliedTo, payload, mqtt5, start);
+            return;
+        }
         IngestPipeline.Submission submission;
         try {
             submission = pipeline.accept(topic, chargerId, payload, receivedAt);
@@ -92,6 +101,30 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         }
         if (input.getPublishPacket().getQos() != Qos.AT_MOST_ONCE) {
             pending.put(input.getPublishPacket().getPacketId(), submission.durable(), start);
+        }
+    }
+
+    /** A reply ends here too; its PUBACK waits until the command's new status is stored. */
+    private void acceptReply(PublishInboundInput input, PublishInboundOutput output, String chargerId, String commandId,
+            byte[] payload, boolean mqtt5, long start) {
+        CommandInbox.Reply reply = commands.reply(chargerId, commandId, payload);
+        if (reply.outcome() != CommandInbox.Reply.Outcome.ACCEPTED) {
+            LOG.info("{} reply to command {} refused: {}", chargerId, commandId, reply.detail());
+            if (mqtt5) {
+                AckReasonCode code = switch (reply.outcome()) {
+                    case MALFORMED -> AckReasonCode.PAYLOAD_FORMAT_INVALID;
+                    case BUSY -> AckReasonCode.QUOTA_EXCEEDED;
+                    default -> AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR;
+                };
+                output.preventPublishDelivery(code, reply.detail());
+            } else {
+                output.preventPublishDelivery(); // MQTT 3 has no way to say why: acknowledged and logged
+            }
+            return;
+        }
+        output.preventPublishDelivery();
+        if (input.getPublishPacket().getQos() != Qos.AT_MOST_ONCE) {
+            pending.put(input.getPublishPacket().getPacketId(), reply.durable(), start);
         }
     }
 

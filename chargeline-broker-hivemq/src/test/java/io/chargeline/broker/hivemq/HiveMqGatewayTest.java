@@ -32,6 +32,7 @@ import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.TelemetryValidator;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.command.CommandInbox;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.PemKeyStores;
 import io.chargeline.pki.TlsFiles;
@@ -249,7 +250,7 @@ class HiveMqGatewayTest {
         pipeline = new IngestPipeline(store, CLOCK, IngestMetrics.NONE, settings);
         gateway = HiveMqGateway.start(new GatewaySettings(dir.resolve("broker"), "127.0.0.1", 0, tls.keyStore(),
                 tls.trustStore(), tls.storePassword(), ca::hasIssued), pipeline, devices, operators, GatewayMetrics.NONE,
-                PresenceListener.NONE, CLOCK);
+                PresenceListener.NONE, CommandInbox.NONE, CLOCK);
         devices.attachSessions(gateway);
         operators.attachSessions(gateway);
     }

@@ -1,6 +1,7 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.DeviceRegistry;
+import io.chargeline.core.command.CommandStore;
 import io.chargeline.core.PresenceLog;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.TelemetryStore;
@@ -29,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded store: one RocksDB database holding telemetry, dead letters, devices, alarms, webhooks and
- * operators. Owns every native handle and closes them in order.
+ * The embedded store: one RocksDB database holding telemetry, dead letters, devices, alarms, webhooks,
+ * operators and commands. Owns every native handle and closes them in order.
  */
 public final class RocksDbStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbStorage.class);
@@ -44,7 +45,9 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] ALARM_RULES = "alarm-rules".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PRESENCE = "presence".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPERATORS = "operators".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 11;
+    private static final byte[] COMMANDS = "commands".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMANDS_OPEN = "commands-open".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 13;
 
     static {
         RocksDB.loadLibrary();
@@ -60,6 +63,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbWebhookStore webhooks;
     private final RocksDbPresenceLog presence;
     private final RocksDbDeviceRegistry operators;
+    private final RocksDbCommandStore commands;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -89,6 +93,8 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(ALARM_RULES, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(PRESENCE, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(OPERATORS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(COMMANDS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(COMMANDS_OPEN, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -112,6 +118,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.webhooks = new RocksDbWebhookStore(db, handles.get(6), handles.get(7), syncWrites);
         this.presence = new RocksDbPresenceLog(db, handles.get(9), unsyncedWrites);
         this.operators = new RocksDbDeviceRegistry(db, handles.get(10), syncWrites);
+        this.commands = new RocksDbCommandStore(db, handles.get(11), handles.get(12), syncWrites);
     }
 
     /**
@@ -155,6 +162,10 @@ public final class RocksDbStorage implements AutoCloseable {
     /** Operators (alarm watchers), by name, in the same row format as devices. */
     public DeviceRegistry operators() {
         return operators;
+    }
+
+    public CommandStore commands() {
+        return commands;
     }
 
     public PresenceLog presence() {

@@ -25,6 +25,7 @@ public final class ChargerModel {
     private Duration inState = Duration.ZERO;
     private String errorCode;
     private int sessions;
+    private volatile String firmware = "1.0.0";
 
     public ChargerModel(String chargerId, long seed) {
         this.chargerId = chargerId;
@@ -85,10 +86,10 @@ public final class ChargerModel {
         return String.format(Locale.ROOT,
                 "{\"chargerId\":\"%s\",\"timestamp\":\"%s\",\"data\":{\"status\":\"%s\",\"power\":%.2f,"
                         + "\"energy\":%.3f,\"voltage\":%.1f,\"current\":%.1f,\"temperature\":%.1f,\"soc\":%.0f,"
-                        + "\"session\":{\"count\":%d,\"energy\":%.3f},\"errorCode\":%s}}",
+                        + "\"session\":{\"count\":%d,\"energy\":%.3f},\"errorCode\":%s,\"firmware\":\"%s\"}}",
                 chargerId, now, status, power, energyKwh, voltage, current, temperatureC,
                 status == Status.CHARGING || status == Status.FINISHING ? soc : 0, sessions, sessionEnergyKwh,
-                errorCode == null ? "null" : "\"" + errorCode + "\"");
+                errorCode == null ? "null" : "\"" + errorCode + "\"", firmware);
     }
 
     private void enter(Status next) {
@@ -102,5 +103,18 @@ public final class ChargerModel {
 
     public double energyKwh() {
         return energyKwh;
+    }
+
+    public double temperatureC() {
+        return temperatureC;
+    }
+
+    /** The firmware version the charger reports in its telemetry. */
+    public String firmware() {
+        return firmware;
+    }
+
+    public void installFirmware(String version) {
+        firmware = version;
     }
 }

@@ -25,21 +25,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fleet of simulated chargers: each connects over mutual TLS with its own certificate, subscribes to its
- * command topic, and publishes telemetry from a {@link ChargerModel} every interval (with jitter). A given
- * fraction goes silent after its first message, to exercise silence alarms.
+ * A fleet of simulated chargers: each connects over mutual TLS with its own certificate, answers the commands
+ * on its command topic ({@link CommandResponder}), and publishes telemetry from a {@link ChargerModel} every
+ * interval (with jitter). A given fraction goes silent after its first message, to exercise silence alarms.
  */
 public final class Simulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
 
-    /** @param jitter each interval is drawn from {@code interval ± jitter} */
-    public record Settings(String host, int port, Duration interval, Duration jitter, double silentFraction) {
+    /**
+     * @param jitter each interval is drawn from {@code interval ± jitter}
+     * @param commandFailureRate share of commands (and updates) a charger answers with FAILED
+     */
+    public record Settings(String host, int port, Duration interval, Duration jitter, double silentFraction,
+            double commandFailureRate) {
         public Settings {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("--interval must be positive");
             }
             if (silentFraction < 0 || silentFraction > 1) {
                 throw new IllegalArgumentException("--silent-fraction must be between 0 and 1");
+            }
+            if (commandFailureRate < 0 || commandFailureRate > 1) {
+                throw new IllegalArgumentException("--command-failure-rate must be between 0 and 1");
             }
         }
     }
@@ -91,13 +98,15 @@ public final class Simulator implements AutoCloseable {
                     .buildAsync();
             clients.add(client);
             ChargerModel model = new ChargerModel(device.chargerId(), device.chargerId().hashCode());
+            CommandResponder responder = new CommandResponder(device.chargerId(), client, model, timer,
+                    settings.commandFailureRate(), new Random(device.chargerId().hashCode()), clock, errors);
             client.connectWith().cleanStart(true).send()
                     .thenCompose(ack -> client.subscribeWith()
-                            .topicFilter("commands/" + device.chargerId() + "/#")
+                            .topicFilter("commands/" + device.chargerId() + "/+")
                             .qos(MqttQos.AT_LEAST_ONCE)
                             .callback(command -> {
                                 commands.incrementAndGet();
-                                LOG.info("{} received a command on {}", device.chargerId(), command.getTopic());
+                                responder.onCommand(command);
                             })
                             .send())
                     .whenComplete((subAck, error) -> {

@@ -1,0 +1,17 @@
+package io.chargeline.core.command;
+
+import java.time.Duration;
+
+/** What operators watch about commands. */
+public interface CommandMetrics {
+    CommandMetrics NONE = new CommandMetrics() {};
+
+    /** A command entered {@code status}. */
+    default void entered(CommandStatus status) {}
+
+    /** Issue to PUBACK. */
+    default void delivered(Duration latency) {}
+
+    /** A reply was refused: {@code reason} is a short label. */
+    default void replyRefused(String reason) {}
+}

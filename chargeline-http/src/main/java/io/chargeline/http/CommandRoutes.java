@@ -1,0 +1,134 @@
+package io.chargeline.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.command.Command;
+import io.chargeline.core.command.CommandService;
+import io.chargeline.core.command.CommandStatus;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/** Commands to one charger: issue (optionally waiting for the outcome), list, get, cancel. */
+final class CommandRoutes {
+    private static final Set<String> FIELDS = Set.of("name", "payload", "ttl");
+
+    private final CommandService commands;
+
+    CommandRoutes(CommandService commands) {
+        this.commands = commands;
+    }
+
+    /** POST /api/v1/chargers/{chargerId}/commands[?wait=PT10S] {"name","payload","ttl"} */
+    void issue(Context ctx) {
+        Duration wait = wait(ctx);
+        JsonNode body = Json.object(ctx.bodyAsBytes());
+        body.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw new InvalidRequestException("unknown property " + name + "; a command has name, payload and ttl");
+            }
+        });
+        JsonNode payload = body.get("payload");
+        if (payload != null && !payload.isObject() && !payload.isNull()) {
+            throw new InvalidRequestException("payload must be a JSON object");
+        }
+        String ttl = Json.text(body, "ttl");
+        Command issued = commands.issue(ctx.pathParam("chargerId"), Json.text(body, "name"),
+                payload == null || payload.isNull() ? null : payload.toString(), ttl == null ? null : duration("ttl", ttl));
+        ctx.header("Location", "/api/v1/chargers/" + issued.chargerId() + "/commands/" + issued.id());
+        if (wait == null) {
+            respond(ctx, issued);
+            return;
+        }
+        ctx.future(() -> commands.awaitFinal(issued.chargerId(), issued.id(), wait).thenAccept(c -> respond(ctx, c)));
+    }
+
+    /** GET /api/v1/chargers/{chargerId}/commands?status=&limit=&cursor= */
+    void list(Context ctx) {
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
+            throw new InvalidRequestException("cursor is not one this server issued");
+        }
+        Page<Command> page = commands.list(ctx.pathParam("chargerId"), status(ctx), cursor,
+                QueryParams.limit(ctx, 100, 1000));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), CommandRoutes::json,
+                page.nextCursor())));
+    }
+
+    /** GET /api/v1/chargers/{chargerId}/commands/{commandId} */
+    void get(Context ctx) {
+        Command c = commands.find(ctx.pathParam("chargerId"), ctx.pathParam("commandId"));
+        ctx.contentType("application/json").result(Json.bytes(json(c)));
+    }
+
+    /** DELETE /api/v1/chargers/{chargerId}/commands/{commandId}: cancels it if it has not reached the charger. */
+    void cancel(Context ctx) {
+        Command c = commands.cancel(ctx.pathParam("chargerId"), ctx.pathParam("commandId"));
+        ctx.contentType("application/json").result(Json.bytes(json(c)));
+    }
+
+    /** 200 when the command is final, 202 while it is still on its way. */
+    private static void respond(Context ctx, Command c) {
+        ctx.status(c.status().isFinal() ? 200 : 202).contentType("application/json").result(Json.bytes(json(c)));
+    }
+
+    private static Duration wait(Context ctx) {
+        String raw = ctx.queryParam("wait");
+        if (raw == null) {
+            return null;
+        }
+        Duration wait = duration("wait", raw);
+        if (wait.isNegative() || wait.compareTo(CommandService.MAX_WAIT) > 0) {
+            throw new InvalidRequestException("wait must be between PT0S and " + CommandService.MAX_WAIT);
+        }
+        return wait;
+    }
+
+    private static Duration duration(String name, String raw) {
+        try {
+            return Duration.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException(name + " must be an ISO-8601 duration such as PT10S, was " + raw);
+        }
+    }
+
+    private static CommandStatus status(Context ctx) {
+        String raw = ctx.queryParam("status");
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return CommandStatus.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("status must be one of " + java.util.Arrays.toString(CommandStatus.values()));
+        }
+    }
+
+    static ObjectNode json(Command c) {
+        ObjectNode out = Json.MAPPER.createObjectNode()
+                .put("commandId", c.id())
+                .put("chargerId", c.chargerId())
+                .put("name", c.name());
+        out.putRawValue("payload", new RawValue(c.payloadJson()));
+        out.put("status", c.status().name())
+                .put("issuedAt", Json.time(c.issuedAt()))
+                .put("expiresAt", Json.time(c.expiresAt()))
+                .put("updatedAt", Json.time(c.updatedAt()));
+        if (c.resultJson() == null) {
+            out.putNull("result");
+        } else {
+            out.putRawValue("result", new RawValue(c.resultJson()));
+        }
+        ArrayNode transitions = out.putArray("transitions");
+        for (Command.Transition t : c.transitions()) {
+            transitions.addObject().put("status", t.status().name()).put("at", Json.time(t.at()));
+        }
+        return out;
+    }
+}
