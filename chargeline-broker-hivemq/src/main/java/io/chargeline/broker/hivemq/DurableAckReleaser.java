@@ -4,20 +4,17 @@ import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.interceptor.puback.PubackOutboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundInput;
 import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundOutput;
-import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.GatewayMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds each telemetry PUBACK until its message's outcome is durable, then lets it go. Its reason code was
+ * Holds each telemetry (or command reply) PUBACK until its outcome is durable, then lets it go. Its reason code was
  * set when the PUBLISH came in (SUCCESS, PAYLOAD_FORMAT_INVALID for a refused payload that is now a durable
  * dead letter); the broker does not allow switching it between success and failure afterwards. So when the
  * outcome is not durable (storage failure, or no commit within a minute) the client is disconnected before
@@ -33,16 +30,15 @@ final class DurableAckReleaser implements PubackOutboundInterceptor {
     static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(60);
     /** The broker's own hold limit, far beyond ours, so it never releases a PUBACK we still hold. */
     private static final Duration HOLD_LIMIT = Duration.ofMinutes(10);
-    private static final Duration DISCONNECT_RETRY = Duration.ofSeconds(1);
 
     private final PendingAcks pending;
     private final GatewayMetrics metrics;
-    private final AtomicReference<ClientService> clients;
+    private final ConnectionDropper dropper;
 
-    DurableAckReleaser(PendingAcks pending, GatewayMetrics metrics, AtomicReference<ClientService> clients) {
+    DurableAckReleaser(PendingAcks pending, GatewayMetrics metrics, ConnectionDropper dropper) {
         this.pending = pending;
         this.metrics = metrics;
-        this.clients = clients;
+        this.dropper = dropper;
     }
 
     @Override
@@ -70,25 +66,7 @@ final class DurableAckReleaser implements PubackOutboundInterceptor {
             String why = cause instanceof TimeoutException ? "no commit within " + OUTCOME_TIMEOUT : cause.getMessage();
             LOG.warn("{} message not stored ({}); disconnecting it before the PUBACK so it resends", chargerId, why);
             metrics.connectionDropped("not_durable");
-            return disconnectUntilClosed(chargerId, 1);
+            return dropper.untilClosed(chargerId);
         });
-    }
-
-    /**
-     * The broker completes a disconnect once the channel is closed, so a PUBACK released afterwards cannot
-     * reach the client. If the broker refuses the request (its extension rate limit), it is retried: releasing
-     * the PUBACK of a message that is not durable onto a live connection is never an option.
-     */
-    private CompletableFuture<?> disconnectUntilClosed(String chargerId, int attempt) {
-        return clients.get().disconnectClient(chargerId).handle((done, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedFuture(done);
-            }
-            LOG.error("{} could not be disconnected (attempt {}); retrying before its PUBACK is released",
-                    chargerId, attempt, failure);
-            Executor later = CompletableFuture.delayedExecutor(DISCONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-            return CompletableFuture.supplyAsync(() -> null, later)
-                    .thenCompose(ignored -> disconnectUntilClosed(chargerId, attempt + 1));
-        }).thenCompose(next -> next);
     }
 }

@@ -80,6 +80,7 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
             AtomicReference<ClientService> clients = new AtomicReference<>();
             Set<String> revoking = ConcurrentHashMap.newKeySet();
             AtomicReference<PublishService> publisher = new AtomicReference<>();
+            ConnectionDropper dropper = new ConnectionDropper(clients);
             AlarmTopic alarms = new AlarmTopic(publisher, clock);
             ChargelineExtension extension = new ChargelineExtension(
                     new CertificateAuthenticator(devices, operators, settings.issuedByOurCa(), metrics),
@@ -87,12 +88,12 @@ public final class HiveMqGateway implements DeviceSessions, AutoCloseable {
                     new ChargelineExtension.ConnectionInterceptors() {
                         @Override
                         public TelemetryInterceptor inbound(PendingAcks pending) {
-                            return new TelemetryInterceptor(pipeline, metrics, clock, clients, pending, commands);
+                            return new TelemetryInterceptor(pipeline, metrics, clock, dropper, pending, commands);
                         }
 
                         @Override
                         public DurableAckReleaser ackReleaser(PendingAcks pending) {
-                            return new DurableAckReleaser(pending, metrics, clients);
+                            return new DurableAckReleaser(pending, metrics, dropper);
                         }
 
                         @Override

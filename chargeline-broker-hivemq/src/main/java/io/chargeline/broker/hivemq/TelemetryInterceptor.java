@@ -1,13 +1,11 @@
 package io.chargeline.broker.hivemq;
 
-import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
-import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.OverloadedException;
@@ -17,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,23 +33,21 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
      */
     static final Duration MAX_MQTT3_BACKLOG = Duration.ofSeconds(2);
 
-    private static final String BACKLOG_MARK = "chargeline.backlog-disconnect";
-
     private final IngestPipeline pipeline;
     private final GatewayMetrics metrics;
     private final Clock clock;
-    private final AtomicReference<ClientService> clients;
+    private final ConnectionDropper dropper;
     private final PendingAcks pending;
     private final CommandInbox commands;
 
     /** One instance per connection, sharing {@code pending} with that connection's {@link DurableAckReleaser}. */
     TelemetryInterceptor(IngestPipeline pipeline, GatewayMetrics metrics, Clock clock,
-            AtomicReference<ClientService> clients, PendingAcks pending, CommandInbox commands) {
+            ConnectionDropper dropper, PendingAcks pending, CommandInbox commands) {
         this.commands = commands;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.clock = clock;
-        this.clients = clients;
+        this.dropper = dropper;
         this.pending = pending;
     }
 
@@ -136,15 +131,13 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
             PublishInboundInput input, PublishInboundOutput output, String chargerId, long waitedMillis, long start) {
         output.preventPublishDelivery();
         holdAsNotDurable(input, new OverloadedException("publishing faster than commits"), start);
-        ConnectionAttributeStore connection = input.getConnectionInformation().getConnectionAttributeStore();
-        if (connection.get(BACKLOG_MARK).isPresent()) {
-            return;
-        }
-        connection.put(BACKLOG_MARK, ByteBuffer.allocate(0));
-        metrics.connectionDropped("mqtt3_backlog");
-        LOG.warn("{} publishes faster than they can be committed (one waited {} ms); disconnecting it without "
-                + "acknowledgement so it resends later", chargerId, waitedMillis);
-        clients.get().disconnectClient(chargerId);
+        // the same one disconnect the held PUBACKs wait on, logged and counted once
+        pending.dropOnce(() -> {
+            metrics.connectionDropped("mqtt3_backlog");
+            LOG.warn("{} publishes faster than they can be committed (one waited {} ms); disconnecting it without "
+                    + "acknowledgement so it resends later", chargerId, waitedMillis);
+            return dropper.untilClosed(chargerId);
+        });
     }
 
     /** Records the publish as failed, so its PUBACK never leaves and the releaser drops the connection. */
