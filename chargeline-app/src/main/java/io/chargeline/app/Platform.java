@@ -14,6 +14,8 @@ import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.core.command.CommandService;
+import io.chargeline.core.job.ExecutionStatus;
+import io.chargeline.core.job.JobService;
 import io.chargeline.core.webhook.RetryPolicy;
 import io.chargeline.core.webhook.WebhookDispatcher;
 import io.chargeline.core.webhook.WebhookRegistry;
@@ -103,17 +105,21 @@ public final class Platform implements AutoCloseable {
         RuleEvaluator rules = new RuleEvaluator(alarms, storage.alarms(), clock);
         rules.start();
         shutdownOrder.push(rules);
-        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS,
-                record -> {
-                    silence.telemetryReceived(record.chargerId(), record.receivedAt());
-                    rules.received(record);
-                });
-        shutdownOrder.push(pipeline);
         DeviceService devices = new DeviceService(storage.devices(), ca, clock);
         DeviceService operators = DeviceService.forOperators(storage.operators(), ca, clock);
         CommandService commands = new CommandService(storage.commands(), devices, clock, metrics);
         commands.start();
         shutdownOrder.push(commands);
+        JobService jobs = new JobService(storage.jobs(), devices, commands, clock);
+        jobs.start();
+        shutdownOrder.push(jobs);
+        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS,
+                record -> {
+                    silence.telemetryReceived(record.chargerId(), record.receivedAt());
+                    rules.received(record);
+                    jobs.telemetryReceived(record);
+                });
+        shutdownOrder.push(pipeline);
         Presence presence = new Presence(storage.presence(), PresenceListener.all(dispatcher, commands));
 
         GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
@@ -133,6 +139,11 @@ public final class Platform implements AutoCloseable {
         metrics.gauge("chargeline_webhook_pending", "webhook deliveries not yet delivered or failed", dispatcher::pending);
         metrics.gauge("chargeline_silence_tracked_chargers", "chargers with a silence deadline", silence::tracked);
         metrics.gauge("chargeline_commands_open", "commands not yet in a final status", commands::openCount);
+        metrics.gauge("chargeline_jobs_running", "update jobs with work left", jobs::runningJobs);
+        for (ExecutionStatus status : ExecutionStatus.values()) {
+            metrics.gauge("chargeline_job_executions", "executions of running jobs, by status", "status", status.name(),
+                    () -> jobs.executions(status));
+        }
 
         Map<String, Supplier<ComponentHealth>> health = new LinkedHashMap<>();
         health.put("store", () -> ComponentHealth.of(pipeline.isHealthy(), Map.of("engine", "rocksdb")));
@@ -141,7 +152,7 @@ public final class Platform implements AutoCloseable {
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
                 new HttpApi.Services(storage.telemetry(), devices, operators, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
-                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands));
+                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands, jobs));
         shutdownOrder.push(http);
     }
 

@@ -12,6 +12,7 @@ import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.core.command.CommandService;
+import io.chargeline.core.job.JobService;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -53,7 +54,8 @@ public final class HttpApi implements AutoCloseable {
             ChargerDirectory chargers,
             WebhookRegistry webhooks,
             RuleEvaluator rules,
-            CommandService commands) {
+            CommandService commands,
+            JobService jobs) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -69,6 +71,7 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(webhooks, "webhooks");
             Objects.requireNonNull(rules, "rules");
             Objects.requireNonNull(commands, "commands");
+            Objects.requireNonNull(jobs, "jobs");
         }
     }
 
@@ -82,6 +85,7 @@ public final class HttpApi implements AutoCloseable {
         WebhookRoutes webhooks = new WebhookRoutes(s.webhooks());
         AlarmRuleRoutes rules = new AlarmRuleRoutes(s.rules());
         CommandRoutes commands = new CommandRoutes(s.commands());
+        JobRoutes jobs = new JobRoutes(s.jobs());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -115,6 +119,11 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers/{chargerId}/commands", commands::list);
             config.routes.get("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::get);
             config.routes.delete("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::cancel);
+            config.routes.post("/api/v1/jobs", jobs::create);
+            config.routes.get("/api/v1/jobs", jobs::list);
+            config.routes.get("/api/v1/jobs/{jobId}", jobs::get);
+            config.routes.get("/api/v1/jobs/{jobId}/executions", jobs::executions);
+            config.routes.post("/api/v1/jobs/{jobId}/cancel", jobs::cancel);
             config.routes.post("/api/v1/alarm-rules", rules::create);
             config.routes.get("/api/v1/alarm-rules", rules::list);
             config.routes.get("/api/v1/alarm-rules/{ruleId}", rules::get);

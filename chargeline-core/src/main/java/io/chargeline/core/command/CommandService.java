@@ -11,6 +11,7 @@ import io.chargeline.core.NotFoundException;
 import io.chargeline.core.OverloadedException;
 import io.chargeline.core.Page;
 import io.chargeline.core.PresenceListener;
+import io.chargeline.core.SerialWorker;
 import io.chargeline.core.TimeOrderedIds;
 import java.io.IOException;
 import java.time.Clock;
@@ -21,18 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +60,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     private final Clock clock;
     private final CommandMetrics metrics;
     private final TimeOrderedIds ids = new TimeOrderedIds();
-    private final ThreadPoolExecutor writer;
+    private final SerialWorker writer = new SerialWorker("chargeline-commands", MAX_QUEUED_CHANGES);
     /** Open (not final) commands by id, and by charger in issue order. Changed only on the writer thread. */
     private final Map<String, Command> open = new ConcurrentHashMap<>();
     private final Map<String, NavigableMap<String, Command>> openByCharger = new ConcurrentHashMap<>();
@@ -77,9 +73,8 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     private final Map<String, List<CompletableFuture<Command>>> waiters = new ConcurrentHashMap<>();
     private final DeadlineQueue<String> expiries = new DeadlineQueue<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
-    /** Work handed to the writer and not finished yet (see {@link #drain}). */
-    private final AtomicInteger queuedWork = new AtomicInteger();
     private volatile CommandChannel channel = CommandChannel.NONE;
+    private final List<Consumer<Command>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     private Thread expiryThread;
 
@@ -88,12 +83,6 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         this.devices = Objects.requireNonNull(devices, "devices");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(MAX_QUEUED_CHANGES), r -> {
-                    Thread t = new Thread(r, "chargeline-commands");
-                    t.setDaemon(true);
-                    return t;
-                });
         for (Command c : store.open()) {
             track(c);
         }
@@ -105,6 +94,30 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     /** Set once the gateway is up. */
     public void attachChannel(CommandChannel channel) {
         this.channel = Objects.requireNonNull(channel, "channel");
+    }
+
+    /**
+     * {@code listener} sees every command after each stored change (issue included), on the writer thread, in
+     * order. It must return quickly.
+     */
+    public void addListener(Consumer<Command> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Ends an open command on the server's word, e.g. an update whose charger already reports the new version.
+     * Does nothing if it is final by then.
+     */
+    public void conclude(String commandId, CommandStatus outcome, String resultJson) {
+        if (!outcome.isFinal()) {
+            throw new IllegalArgumentException("not a final status: " + outcome);
+        }
+        writer.offer(() -> {
+            Command c = open.get(commandId);
+            if (c != null) {
+                change(c, outcome, resultJson);
+            }
+        });
     }
 
     /** Starts expiring commands at their ttl. */
@@ -140,7 +153,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         if (life.compareTo(Duration.ofSeconds(1)) < 0 || life.compareTo(MAX_TTL) > 0) {
             throw new InvalidRequestException("ttl must be between PT1S and P30D");
         }
-        return onWriter(() -> {
+        return writer.call(() -> {
             if (open.size() >= MAX_OPEN) {
                 throw new OverloadedException(MAX_OPEN + " commands are open; wait for some to finish");
             }
@@ -154,6 +167,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             store.save(command);
             track(command);
             metrics.entered(CommandStatus.QUEUED);
+            tell(command);
             LOG.info("{} command {} '{}' queued (expires {})", chargerId, command.id(), name, command.expiresAt());
             sendWaiting(chargerId);
             return command;
@@ -203,7 +217,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     /** Cancels a command that has not reached its charger yet. */
     public Command cancel(String chargerId, String commandId) {
         find(chargerId, commandId);
-        return onWriter(() -> {
+        return writer.call(() -> {
             Command c = open.get(commandId);
             if (c == null) {
                 Command finished = find(chargerId, commandId);
@@ -236,13 +250,13 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     @Override
     public void subscribed(String chargerId) {
         if (openByCharger.containsKey(chargerId)) { // most chargers have nothing waiting: no work queued
-            whenWriterFree(() -> sendWaiting(chargerId));
+            writer.offer(() -> sendWaiting(chargerId));
         }
     }
 
     @Override
     public void delivered(String chargerId, String commandId) {
-        whenWriterFree(() -> {
+        writer.offer(() -> {
             Command c = open.get(commandId);
             if (c != null && c.chargerId().equals(chargerId) && c.status().awaitsDelivery()) {
                 change(c, CommandStatus.DELIVERED, null);
@@ -276,18 +290,23 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             metrics.replyRefused("malformed");
             return Reply.refused(Reply.Outcome.MALFORMED, "a reply must be {\"status\":\"IN_PROGRESS|SUCCEEDED|FAILED|REJECTED\",\"result\":{...}}");
         }
-        try {
-            CompletableFuture<Void> durable = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        boolean queued = writer.offer(() -> {
+            try {
                 Command current = open.get(commandId);
                 if (current != null) {
                     change(current, status, result);
                 }
-            }, writer);
-            return Reply.accepted(durable);
-        } catch (RejectedExecutionException e) {
+                durable.complete(null);
+            } catch (RuntimeException e) {
+                durable.completeExceptionally(e);
+            }
+        });
+        if (!queued) {
             metrics.replyRefused("busy");
             return Reply.refused(Reply.Outcome.BUSY, "server busy, retry later");
         }
+        return Reply.accepted(durable);
     }
 
     /** Commands not yet final. */
@@ -299,7 +318,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     public void expireDue() {
         long now = clock.millis();
         for (String id : expiries.takeDue(now)) {
-            boolean queued = whenWriterFree(() -> {
+            boolean queued = writer.offer(() -> {
                 Command c = open.get(id);
                 if (c != null && !clock.instant().isBefore(c.expiresAt())) {
                     change(c, CommandStatus.EXPIRED, null);
@@ -312,11 +331,9 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         }
     }
 
-    /** Waits until the writer has nothing left to do, including work that work queued. For tests. */
+    /** Waits until the writer has nothing left to do. For tests. */
     public void drain() {
-        do {
-            onWriter(() -> null);
-        } while (queuedWork.get() > 0);
+        writer.drain();
     }
 
     @Override
@@ -334,12 +351,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
                 Thread.currentThread().interrupt();
             }
         }
-        writer.shutdown();
-        try {
-            writer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 
     // --- writer thread only ---
@@ -372,10 +384,13 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             if (error != null) {
                 LOG.warn("{} command {} could not be sent: {}", chargerId, next.id(), error.getMessage());
             }
-            boolean queued = whenWriterFree(() -> {
+            boolean queued = writer.offer(() -> {
                 if (!onItsWay) {
-                    sentOn.remove(next.id(), connection); // not subscribed yet: its SUBACK sends it
-                    sending.remove(chargerId);
+                    sentOn.remove(next.id(), connection);
+                    // not subscribed (yet): the chain ends, unless a SUBACK came in meanwhile and asked to look again
+                    if (Boolean.TRUE.equals(sending.remove(chargerId))) {
+                        sendWaiting(chargerId);
+                    }
                     return;
                 }
                 Command current = open.get(next.id());
@@ -416,6 +431,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         for (int i = c.transitions().size(); i < changed.transitions().size(); i++) {
             metrics.entered(changed.transitions().get(i).status());
         }
+        tell(changed);
         if (changed.status().isFinal()) {
             untrack(changed);
             LOG.info("{} command {} '{}' {}", changed.chargerId(), changed.id(), changed.name(), changed.status());
@@ -429,6 +445,16 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             track(changed);
         }
         return changed;
+    }
+
+    private void tell(Command c) {
+        for (Consumer<Command> listener : listeners) {
+            try {
+                listener.accept(c);
+            } catch (RuntimeException e) {
+                LOG.error("commands: a listener failed on command {}", c.id(), e);
+            }
+        }
     }
 
     private void track(Command c) {
@@ -460,55 +486,6 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             } catch (RuntimeException e) {
                 LOG.error("commands: expiry pass failed; continuing", e);
             }
-        }
-    }
-
-    /** Runs {@code work} on the writer and waits for it; its exceptions reach the caller. */
-    private <T> T onWriter(Callable<T> work) {
-        queuedWork.incrementAndGet();
-        try {
-            return writer.submit(() -> {
-                try {
-                    return work.call();
-                } finally {
-                    queuedWork.decrementAndGet();
-                }
-            }).get();
-        } catch (RejectedExecutionException e) {
-            queuedWork.decrementAndGet();
-            throw new OverloadedException("too many command changes waiting; retry later");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OverloadedException("interrupted while waiting for the command writer");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /**
-     * Queues {@code work} on the writer without waiting; false when the queue is full. What is dropped then is
-     * recovered later: an unsent command is sent on the next connection, an unrecorded PUBACK is redelivered.
-     */
-    private boolean whenWriterFree(Runnable work) {
-        queuedWork.incrementAndGet();
-        try {
-            writer.execute(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    LOG.error("commands: a state change failed", e);
-                } finally {
-                    queuedWork.decrementAndGet();
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            queuedWork.decrementAndGet();
-            LOG.warn("commands: writer queue full; a state change is left for the next event");
-            return false;
         }
     }
 }

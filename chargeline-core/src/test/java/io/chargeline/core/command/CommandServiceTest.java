@@ -61,6 +61,26 @@ class CommandServiceTest {
     }
 
     @Test
+    void aSubackWhileASendIsStillUnanswered_isNotLost() {
+        devices.provision("CH-1", null);
+        Command c = service.issue("CH-1", "reboot", null, null);
+        channel.hold = true;
+        service.connected("CH-1", T0); // the broker has not subscribed the charger yet
+        service.drain();
+        assertThat(channel.held).hasSize(1);
+
+        channel.hold = false;
+        channel.subscribed.add("CH-1");
+        service.subscribed("CH-1"); // its SUBACK arrives while the first send is unanswered
+        service.drain();
+        channel.held.get(0).complete(false);
+        service.drain();
+
+        assertThat(channel.sent).containsExactly(c.id());
+        assertThat(service.find("CH-1", c.id()).status()).isEqualTo(CommandStatus.SENT);
+    }
+
+    @Test
     void unacknowledged_isSentAgainOnTheNextConnection_acknowledged_isNot() {
         devices.provision("CH-1", null);
         channel.subscribed.add("CH-1");
@@ -198,13 +218,23 @@ class CommandServiceTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Accepts a command when its charger is subscribed; records the ids it accepted, in order. */
+    /**
+     * Accepts a command when its charger is subscribed; records the ids it accepted, in order. With {@code hold},
+     * a send stays unanswered until the test completes it.
+     */
     private static final class FakeChannel implements CommandChannel {
         final Set<String> subscribed = ConcurrentHashMap.newKeySet();
         final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Boolean>> held = new CopyOnWriteArrayList<>();
+        volatile boolean hold;
 
         @Override
         public CompletableFuture<Boolean> send(Command command) {
+            if (hold) {
+                CompletableFuture<Boolean> answer = new CompletableFuture<>();
+                held.add(answer);
+                return answer;
+            }
             boolean ok = subscribed.contains(command.chargerId());
             if (ok) {
                 sent.add(command.id());

@@ -2,6 +2,7 @@ package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.DeviceRegistry;
 import io.chargeline.core.command.CommandStore;
+import io.chargeline.core.job.JobStore;
 import io.chargeline.core.PresenceLog;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.TelemetryStore;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one RocksDB database holding telemetry, dead letters, devices, alarms, webhooks,
- * operators and commands. Owns every native handle and closes them in order.
+ * operators, commands and jobs. Owns every native handle and closes them in order.
  */
 public final class RocksDbStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbStorage.class);
@@ -47,7 +48,9 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] OPERATORS = "operators".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COMMANDS = "commands".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COMMANDS_OPEN = "commands-open".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 13;
+    private static final byte[] JOBS = "jobs".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JOB_EXECUTIONS = "job-executions".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 15;
 
     static {
         RocksDB.loadLibrary();
@@ -64,6 +67,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbPresenceLog presence;
     private final RocksDbDeviceRegistry operators;
     private final RocksDbCommandStore commands;
+    private final RocksDbJobStore jobs;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -95,6 +99,8 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(OPERATORS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(COMMANDS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(COMMANDS_OPEN, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(JOBS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(JOB_EXECUTIONS, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -119,6 +125,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.presence = new RocksDbPresenceLog(db, handles.get(9), unsyncedWrites);
         this.operators = new RocksDbDeviceRegistry(db, handles.get(10), syncWrites);
         this.commands = new RocksDbCommandStore(db, handles.get(11), handles.get(12), syncWrites);
+        this.jobs = new RocksDbJobStore(db, handles.get(13), handles.get(14), syncWrites);
     }
 
     /**
@@ -166,6 +173,10 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public CommandStore commands() {
         return commands;
+    }
+
+    public JobStore jobs() {
+        return jobs;
     }
 
     public PresenceLog presence() {

@@ -1,0 +1,226 @@
+package io.chargeline.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.job.Execution;
+import io.chargeline.core.job.ExecutionStatus;
+import io.chargeline.core.job.Job;
+import io.chargeline.core.job.JobService;
+import io.chargeline.core.job.JobSpec;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Update jobs: create, list, get (counts and progress), executions, cancel. */
+final class JobRoutes {
+    private static final Set<String> FIELDS =
+            Set.of("type", "version", "url", "sha256", "size", "targets", "rollout", "abort", "timeout");
+    static final int DEFAULT_MAX_PER_MINUTE = 100;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    private final JobService jobs;
+
+    JobRoutes(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    /** POST /api/v1/jobs */
+    void create(Context ctx) {
+        JsonNode body = Json.object(ctx.bodyAsBytes());
+        onlyKnown(body, FIELDS, "a job");
+        JsonNode targets = object(body, "targets", Set.of("chargerIds", "all"), true);
+        JsonNode rollout = object(body, "rollout", Set.of("maxPerMinute", "batchSize"), false);
+        JsonNode abort = object(body, "abort", Set.of("failureRatio", "minExecuted"), false);
+        boolean all = targets.path("all").asBoolean(false);
+        JsonNode ids = targets.get("chargerIds");
+        if (all == (ids != null)) {
+            throw new InvalidRequestException("targets must be {\"chargerIds\":[...]} or {\"all\":true}");
+        }
+        List<String> chargerIds = null;
+        if (ids != null) {
+            if (!ids.isArray()) {
+                throw new InvalidRequestException("targets.chargerIds must be an array of charger ids");
+            }
+            chargerIds = new ArrayList<>();
+            for (JsonNode id : ids) {
+                if (!id.isTextual()) {
+                    throw new InvalidRequestException("targets.chargerIds must be an array of charger ids");
+                }
+                chargerIds.add(id.textValue());
+            }
+        }
+        JsonNode size = body.get("size");
+        if (size != null && !size.isNull() && !size.canConvertToLong()) {
+            throw new InvalidRequestException("size must be a whole number of bytes");
+        }
+        JobSpec spec = new JobSpec(type(Json.text(body, "type")), Json.text(body, "version"), Json.text(body, "url"),
+                Json.text(body, "sha256"), size == null || size.isNull() ? null : size.asLong(), chargerIds, all,
+                new Job.Rollout(integer(rollout, "rollout.maxPerMinute", "maxPerMinute", DEFAULT_MAX_PER_MINUTE),
+                        rollout.has("batchSize") ? integer(rollout, "rollout.batchSize", "batchSize", 0) : null),
+                abort.size() == 0 ? null : new Job.Abort(number(abort, "abort.failureRatio", "failureRatio"),
+                        integer(abort, "abort.minExecuted", "minExecuted", 1)),
+                timeout(Json.text(body, "timeout")));
+        Job job = jobs.create(spec);
+        ctx.status(201).header("Location", "/api/v1/jobs/" + job.id()).contentType("application/json")
+                .result(Json.bytes(json(jobs.find(job.id()))));
+    }
+
+    /** GET /api/v1/jobs?limit=&cursor= */
+    void list(Context ctx) {
+        Page<Job> page = jobs.list(cursor(ctx), QueryParams.limit(ctx, 50, 500));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), JobRoutes::json, page.nextCursor())));
+    }
+
+    /** GET /api/v1/jobs/{jobId} */
+    void get(Context ctx) {
+        ctx.contentType("application/json").result(Json.bytes(json(jobs.find(ctx.pathParam("jobId")))));
+    }
+
+    /** GET /api/v1/jobs/{jobId}/executions?status=&limit=&cursor= */
+    void executions(Context ctx) {
+        String cursor = ctx.queryParam("cursor");
+        Page<Execution> page = jobs.executions(ctx.pathParam("jobId"), executionStatus(ctx.queryParam("status")), cursor,
+                QueryParams.limit(ctx, 100, 1000));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), JobRoutes::execution,
+                page.nextCursor())));
+    }
+
+    /** POST /api/v1/jobs/{jobId}/cancel */
+    void cancel(Context ctx) {
+        ctx.contentType("application/json").result(Json.bytes(json(jobs.cancel(ctx.pathParam("jobId")))));
+    }
+
+    static ObjectNode json(Job j) {
+        ObjectNode out = Json.MAPPER.createObjectNode()
+                .put("jobId", j.id())
+                .put("type", j.type().name().toLowerCase(Locale.ROOT))
+                .put("version", j.version())
+                .put("url", j.url())
+                .put("sha256", j.sha256())
+                .put("size", j.size())
+                .put("status", j.status().name())
+                .put("createdAt", Json.time(j.createdAt()))
+                .put("finishedAt", Json.time(j.finishedAt()))
+                .put("reason", j.reason());
+        out.putObject("targets").put("all", j.allChargers()).put("count", j.targets());
+        out.putObject("rollout").put("maxPerMinute", j.rollout().maxPerMinute()).put("batchSize", j.rollout().batchSize());
+        if (j.abort() == null) {
+            out.putNull("abort");
+        } else {
+            out.putObject("abort").put("failureRatio", j.abort().failureRatio()).put("minExecuted", j.abort().minExecuted());
+        }
+        out.put("timeout", j.timeout().toString());
+        ObjectNode counts = out.putObject("counts");
+        int finished = 0;
+        for (ExecutionStatus s : ExecutionStatus.values()) {
+            int n = j.counts().getOrDefault(s, 0);
+            counts.put(s.name(), n);
+            finished += s.isFinal() ? n : 0;
+        }
+        out.put("progress", j.targets() == 0 ? 100 : finished * 100 / j.targets());
+        return out;
+    }
+
+    static ObjectNode execution(Execution e) {
+        return Json.MAPPER.createObjectNode()
+                .put("chargerId", e.chargerId())
+                .put("status", e.status().name())
+                .put("commandId", e.commandId())
+                .put("progress", e.progress())
+                .put("step", e.step())
+                .put("startedAt", Json.time(e.startedAt()))
+                .put("finishedAt", Json.time(e.finishedAt()))
+                .put("detail", e.detail());
+    }
+
+    private static String cursor(Context ctx) {
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
+            throw new InvalidRequestException("cursor is not one this server issued");
+        }
+        return cursor;
+    }
+
+    private static ExecutionStatus executionStatus(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return ExecutionStatus.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("status must be one of " + Arrays.toString(ExecutionStatus.values()));
+        }
+    }
+
+    private static Job.Type type(String raw) {
+        if (raw == null) {
+            throw new InvalidRequestException("type is required: firmware or software");
+        }
+        try {
+            return Job.Type.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("type must be firmware or software");
+        }
+    }
+
+    private static Duration timeout(String raw) {
+        if (raw == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        try {
+            return Duration.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("timeout must be an ISO-8601 duration such as PT30M, was " + raw);
+        }
+    }
+
+    private static JsonNode object(JsonNode body, String field, Set<String> fields, boolean required) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new InvalidRequestException(field + " is required");
+            }
+            return Json.MAPPER.createObjectNode();
+        }
+        if (!node.isObject()) {
+            throw new InvalidRequestException(field + " must be an object");
+        }
+        onlyKnown(node, fields, field);
+        return node;
+    }
+
+    private static void onlyKnown(JsonNode node, Set<String> fields, String what) {
+        node.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) {
+                throw new InvalidRequestException("unknown property " + name + " in " + what + "; expected " + fields);
+            }
+        });
+    }
+
+    private static int integer(JsonNode node, String name, String field, int defaultValue) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return defaultValue;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new InvalidRequestException(name + " must be a whole number");
+        }
+        return v.intValue();
+    }
+
+    private static double number(JsonNode node, String name, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isNumber()) {
+            throw new InvalidRequestException(name + " must be a number");
+        }
+        return v.doubleValue();
+    }
+}
