@@ -1,5 +1,6 @@
 package io.chargeline.core.alarm;
 
+import io.chargeline.core.DeadlineLoop;
 import io.chargeline.core.DeadlineQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,13 +42,13 @@ public final class RuleEvaluator implements AutoCloseable {
     private final List<AlarmRule> rules = new CopyOnWriteArrayList<>();
     private final Map<StreakKey, Streak> streaks = new ConcurrentHashMap<>();
     private final DeadlineQueue<StreakKey> deadlines = new DeadlineQueue<>();
-    private volatile boolean running;
-    private Thread thread;
+    private final DeadlineLoop loop;
 
     public RuleEvaluator(AlarmBook book, AlarmStore store, Clock clock) {
         this.book = Objects.requireNonNull(book, "book");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.loop = new DeadlineLoop("chargeline-alarm-rules", deadlines, clock, this::runDue);
         rules.addAll(store.rules());
     }
 
@@ -153,36 +154,13 @@ public final class RuleEvaluator implements AutoCloseable {
         return node;
     }
 
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(() -> {
-            while (running) {
-                try {
-                    runDue();
-                    deadlines.await(clock.millis(), 1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.error("alarms: rule pass failed; continuing", e);
-                }
-            }
-        }, "chargeline-alarm-rules");
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        loop.start();
     }
 
     @Override
     public void close() {
-        running = false;
-        deadlines.wakeUp();
-        if (thread != null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
     }
 
     private record StreakKey(String ruleId, String chargerId) {}

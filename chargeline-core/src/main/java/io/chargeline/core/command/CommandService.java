@@ -3,6 +3,7 @@ package io.chargeline.core.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chargeline.core.ConflictException;
+import io.chargeline.core.DeadlineLoop;
 import io.chargeline.core.DeadlineQueue;
 import io.chargeline.core.Device;
 import io.chargeline.core.DeviceService;
@@ -75,14 +76,14 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     private final AtomicLong connectionNumbers = new AtomicLong();
     private volatile CommandChannel channel = CommandChannel.NONE;
     private final List<Consumer<Command>> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean running;
-    private Thread expiryThread;
+    private final DeadlineLoop loop;
 
     public CommandService(CommandStore store, DeviceService devices, Clock clock, CommandMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.devices = Objects.requireNonNull(devices, "devices");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.loop = new DeadlineLoop("chargeline-command-expiry", expiries, clock, this::expireDue);
         for (Command c : store.open()) {
             track(c);
         }
@@ -121,14 +122,8 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     }
 
     /** Starts expiring commands at their ttl. */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        expiryThread = new Thread(this::expireLoop, "chargeline-command-expiry");
-        expiryThread.setDaemon(true);
-        expiryThread.start();
+    public void start() {
+        loop.start();
     }
 
     /**
@@ -338,19 +333,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
 
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = expiryThread;
-        }
-        if (t != null) {
-            expiries.wakeUp();
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
         writer.close();
     }
 
@@ -473,19 +456,4 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         });
     }
 
-    // --- plumbing ---
-
-    private void expireLoop() {
-        while (running) {
-            try {
-                expireDue();
-                expiries.await(clock.millis(), 1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("commands: expiry pass failed; continuing", e);
-            }
-        }
-    }
 }

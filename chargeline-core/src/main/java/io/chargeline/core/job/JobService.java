@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.ConflictException;
+import io.chargeline.core.DeadlineLoop;
 import io.chargeline.core.DeadlineQueue;
 import io.chargeline.core.Device;
 import io.chargeline.core.DeviceService;
@@ -69,8 +70,7 @@ public final class JobService implements AutoCloseable {
     private final Map<String, String> jobOfCommand = new ConcurrentHashMap<>();
     /** Chargers with a running execution: the version that would finish it. Read on the ingest path. */
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
-    private volatile boolean running;
-    private Thread thread;
+    private final DeadlineLoop loop;
 
     private record Watch(String commandId, String field, String version) {}
 
@@ -108,6 +108,7 @@ public final class JobService implements AutoCloseable {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.commands = Objects.requireNonNull(commands, "commands");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.loop = new DeadlineLoop("chargeline-job-rollout", releases, clock, this::runDue);
         for (ExecutionStatus status : ExecutionStatus.values()) {
             live.put(status, new AtomicInteger());
         }
@@ -120,14 +121,8 @@ public final class JobService implements AutoCloseable {
         });
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::loop, "chargeline-job-rollout");
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        loop.start();
     }
 
     /** Creates a job and its pending executions, and starts rolling it out. */
@@ -251,19 +246,7 @@ public final class JobService implements AutoCloseable {
 
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-        }
-        if (t != null) {
-            releases.wakeUp();
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
         worker.close();
     }
 
@@ -450,20 +433,6 @@ public final class JobService implements AutoCloseable {
         String jobId = jobOfCommand.get(c.id());
         if (jobId != null) {
             worker.offer(() -> follow(jobId, c));
-        }
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                runDue();
-                releases.await(clock.millis(), 1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("jobs: release pass failed; continuing", e);
-            }
         }
     }
 
