@@ -13,6 +13,7 @@ import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.command.CommandService;
 import io.chargeline.core.job.ExecutionStatus;
 import io.chargeline.core.job.JobService;
@@ -21,6 +22,7 @@ import io.chargeline.core.webhook.WebhookDispatcher;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.chargeline.http.ApiKeys;
 import io.chargeline.http.ComponentHealth;
+import io.chargeline.http.DeviceApi;
 import io.chargeline.http.HttpApi;
 import io.chargeline.http.HttpSettings;
 import io.chargeline.http.JdkWebhookSender;
@@ -56,6 +58,7 @@ public final class Platform implements AutoCloseable {
     private final AdminKey.Loaded adminKey;
     private HiveMqGateway gateway;
     private HttpApi http;
+    private DeviceApi deviceApi;
 
     private Platform(PlatformConfig config, AdminKey.Loaded adminKey) {
         this.config = config;
@@ -149,10 +152,16 @@ public final class Platform implements AutoCloseable {
         health.put("store", () -> ComponentHealth.of(pipeline.isHealthy(), Map.of("engine", "rocksdb")));
         health.put("pipeline", () -> pipelineHealth(pipeline));
         health.put("gateway", () -> ComponentHealth.of(true, Map.of("connectedDevices", gateway.connectedDevices())));
+        ArtifactService artifacts = new ArtifactService(storage.artifacts(), dataDir.resolve("artifacts"), clock,
+                config.maxArtifactBytes());
+        deviceApi = DeviceApi.start(new DeviceApi.Settings(config.bindAddress(), config.deviceHttpPort(), tls.keyStore(),
+                tls.trustStore(), tls.storePassword(), publicHost()), devices, artifacts);
+        shutdownOrder.push(deviceApi);
         http = HttpApi.start(new HttpSettings(config.bindAddress(), config.httpPort(), HttpSettings.DEFAULT_MAX_REQUEST_BYTES),
                 new HttpApi.Services(storage.telemetry(), devices, operators, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
-                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands, jobs));
+                        new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands, jobs, artifacts,
+                        deviceApi::artifactUrl));
         shutdownOrder.push(http);
     }
 
@@ -185,6 +194,19 @@ public final class Platform implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    public int deviceHttpPort() {
+        return deviceApi.port();
+    }
+
+    /** The name chargers reach this server by: the first --hostname, else the bind address. */
+    private String publicHost() {
+        if (!config.hostnames().isEmpty()) {
+            return config.hostnames().get(0);
+        }
+        return config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::") ? "localhost"
+                : config.bindAddress();
     }
 
     public String adminApiKey() {

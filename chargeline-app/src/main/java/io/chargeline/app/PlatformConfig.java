@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * Effective configuration of {@code chargeline start}, validated when built.
  *
+ * @param deviceHttpPort the chargers' HTTPS port (mutual TLS): artifact downloads
  * @param silenceThreshold how long a charger may send nothing before its SILENT alarm (chargers can override)
+ * @param maxArtifactBytes the largest update artifact that may be uploaded
  * @param adminApiKey the admin key from the environment, or null to use (or create) the one in the data dir
  */
 public record PlatformConfig(
@@ -16,11 +18,14 @@ public record PlatformConfig(
         String bindAddress,
         int mqttPort,
         int httpPort,
+        int deviceHttpPort,
         List<String> hostnames,
         Duration retention,
         Duration silenceThreshold,
+        long maxArtifactBytes,
         String adminApiKey) {
     public static final Duration DEFAULT_SILENCE_THRESHOLD = Duration.ofMinutes(5);
+    public static final long DEFAULT_MAX_ARTIFACT_BYTES = 512L * 1024 * 1024;
 
     public PlatformConfig {
         Objects.requireNonNull(dataDir, "data-dir");
@@ -28,6 +33,10 @@ public record PlatformConfig(
         hostnames = List.copyOf(hostnames);
         checkPort("--mqtt-port", mqttPort);
         checkPort("--http-port", httpPort);
+        checkPort("--device-http-port", deviceHttpPort);
+        if (maxArtifactBytes < 1) {
+            throw new IllegalArgumentException("--max-artifact-size must be positive");
+        }
         if (retention == null || retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("--retention must be a positive ISO-8601 duration such as P90D");
         }
@@ -52,8 +61,9 @@ public record PlatformConfig(
     @Override
     public String toString() {
         return "data-dir=" + dataDir.toAbsolutePath() + " bind=" + bindAddress + " mqtt-port=" + mqttPort
-                + " http-port=" + httpPort + " hostnames=" + hostnames + " retention=" + retention
-                + " silence-threshold=" + silenceThreshold
+                + " http-port=" + httpPort + " device-http-port=" + deviceHttpPort + " hostnames=" + hostnames
+                + " retention=" + retention + " silence-threshold=" + silenceThreshold
+                + " max-artifact-size=" + maxArtifactBytes
                 + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)");
     }
 }

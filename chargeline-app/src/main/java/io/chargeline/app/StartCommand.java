@@ -36,6 +36,15 @@ final class StartCommand implements Callable<Integer> {
             description = "HTTP API. Default: ${DEFAULT-VALUE}")
     int httpPort;
 
+    @Option(names = "--device-http-port", defaultValue = "${env:CHARGELINE_DEVICE_HTTP_PORT:-8443}",
+            description = "HTTPS for chargers (mutual TLS): update artifact downloads. Default: ${DEFAULT-VALUE}")
+    int deviceHttpPort;
+
+    @Option(names = "--max-artifact-size", defaultValue = "${env:CHARGELINE_MAX_ARTIFACT_SIZE:-512MiB}",
+            description = "Largest update artifact that may be uploaded (bytes, or with KiB, MiB, GiB). "
+                    + "Default: ${DEFAULT-VALUE}")
+    String maxArtifactSize;
+
     @Option(names = "--hostname", split = ",", defaultValue = "${env:CHARGELINE_HOSTNAME:-}",
             description = "Extra DNS names or IPs for the server certificate (repeatable or comma-separated)")
     List<String> hostnames;
@@ -54,9 +63,10 @@ final class StartCommand implements Callable<Integer> {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         PrintWriter out = spec.commandLine().getOut();
-        PlatformConfig config = new PlatformConfig(dataDir, bind, mqttPort, httpPort,
+        PlatformConfig config = new PlatformConfig(dataDir, bind, mqttPort, httpPort, deviceHttpPort,
                 hostnames.stream().filter(h -> !h.isBlank()).toList(), parseRetention(),
-                parseDuration(silenceThreshold, "--silence-threshold"), System.getenv("CHARGELINE_ADMIN_API_KEY"));
+                parseDuration(silenceThreshold, "--silence-threshold"), parseSize(maxArtifactSize, "--max-artifact-size"),
+                System.getenv("CHARGELINE_ADMIN_API_KEY"));
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,6 +76,25 @@ final class StartCommand implements Callable<Integer> {
         printWelcome(out, config, platform);
         stopped.await();
         return 0;
+    }
+
+    /** {@code 1048576}, {@code 512KiB}, {@code 512MiB}, {@code 2GiB}. */
+    static long parseSize(String raw, String flag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(KiB|MiB|GiB)?\\s*").matcher(raw);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(flag + " must be a number of bytes, optionally with KiB, MiB or GiB, was "
+                    + raw);
+        }
+        long unit = m.group(2) == null ? 1 : switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "kib" -> 1L << 10;
+            case "mib" -> 1L << 20;
+            default -> 1L << 30;
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " is too large: " + raw);
+        }
     }
 
     private Duration parseRetention() {
@@ -91,6 +120,7 @@ final class StartCommand implements Callable<Integer> {
         out.printf("  MQTT (mutual TLS)  mqtts://%s:%d   CA certificate: %s%n", host, platform.mqttPort(),
                 platform.caCertificate());
         out.printf("  HTTP API           http://%s:%d   (GET /health needs no key)%n", host, platform.httpPort());
+        out.printf("  Device HTTPS       https://%s:%d  (mutual TLS; update downloads)%n", host, platform.deviceHttpPort());
         if (platform.adminKeyCreated()) {
             out.printf("  Admin API key      %s%n", platform.adminApiKey());
             out.printf("                     shown once; kept in %s (mode 0600)%n",

@@ -48,8 +48,23 @@ class PlatformConfigTest {
 
     @Test
     void silenceThresholdBelowASecond_isRefused() {
-        assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, List.of(),
-                Duration.ofDays(90), Duration.ofMillis(500), null)).hasMessageContaining("--silence-threshold");
+        assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 8443, List.of(),
+                Duration.ofDays(90), Duration.ofMillis(500), PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null))
+                .hasMessageContaining("--silence-threshold");
+    }
+
+    @Test
+    void artifactSizes_parseWithBinaryUnits_andNonsenseIsRefused() {
+        assertThat(StartCommand.parseSize("1048576", "--max-artifact-size")).isEqualTo(1_048_576);
+        assertThat(StartCommand.parseSize("512MiB", "--max-artifact-size")).isEqualTo(512L << 20);
+        assertThat(StartCommand.parseSize("2gib", "--max-artifact-size")).isEqualTo(2L << 30);
+        assertThatThrownBy(() -> StartCommand.parseSize("1.5GB", "--max-artifact-size"))
+                .hasMessageContaining("--max-artifact-size must be a number of bytes");
+        assertThatThrownBy(() -> StartCommand.parseSize("99999999999GiB", "--max-artifact-size"))
+                .hasMessageContaining("too large");
+        assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 70000, List.of(),
+                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
+                .hasMessageContaining("--device-http-port");
     }
 
     @Test
@@ -75,6 +90,7 @@ class PlatformConfigTest {
     }
 
     private static PlatformConfig config(int mqttPort, Duration retention, String key) {
-        return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, List.of(), retention, PlatformConfig.DEFAULT_SILENCE_THRESHOLD, key);
+        return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, 8443, List.of(), retention,
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, key);
     }
 }

@@ -26,9 +26,13 @@ final class TestPlatform implements AutoCloseable {
     }
 
     TestPlatform(Path dataDir, Duration silenceThreshold) {
+        this(dataDir, silenceThreshold, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES);
+    }
+
+    TestPlatform(Path dataDir, Duration silenceThreshold, long maxArtifactBytes) {
         this.dataDir = dataDir;
-        this.platform = Platform.start(new PlatformConfig(dataDir, "127.0.0.1", 0, 0, List.of(), Duration.ofDays(3650),
-                silenceThreshold, ADMIN_KEY));
+        this.platform = Platform.start(new PlatformConfig(dataDir, "127.0.0.1", 0, 0, 0, List.of(), Duration.ofDays(3650),
+                silenceThreshold, maxArtifactBytes, ADMIN_KEY));
     }
 
     int mqttPort() {

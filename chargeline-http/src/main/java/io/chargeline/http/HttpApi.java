@@ -2,12 +2,14 @@ package io.chargeline.http;
 
 import io.chargeline.core.ChargelineException;
 import io.chargeline.core.ConflictException;
+import io.chargeline.core.ContentTooLargeException;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.OverloadedException;
 import io.chargeline.core.QueryMetrics;
 import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmBook;
+import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
@@ -21,6 +23,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +58,9 @@ public final class HttpApi implements AutoCloseable {
             WebhookRegistry webhooks,
             RuleEvaluator rules,
             CommandService commands,
-            JobService jobs) {
+            JobService jobs,
+            ArtifactService artifacts,
+            Function<String, String> artifactUrl) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -72,6 +77,8 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(rules, "rules");
             Objects.requireNonNull(commands, "commands");
             Objects.requireNonNull(jobs, "jobs");
+            Objects.requireNonNull(artifacts, "artifacts");
+            Objects.requireNonNull(artifactUrl, "artifactUrl");
         }
     }
 
@@ -85,7 +92,8 @@ public final class HttpApi implements AutoCloseable {
         WebhookRoutes webhooks = new WebhookRoutes(s.webhooks());
         AlarmRuleRoutes rules = new AlarmRuleRoutes(s.rules());
         CommandRoutes commands = new CommandRoutes(s.commands());
-        JobRoutes jobs = new JobRoutes(s.jobs());
+        JobRoutes jobs = new JobRoutes(s.jobs(), s.artifacts(), s.artifactUrl());
+        ArtifactRoutes artifacts = new ArtifactRoutes(s.artifacts(), s.artifactUrl());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -119,6 +127,10 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/chargers/{chargerId}/commands", commands::list);
             config.routes.get("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::get);
             config.routes.delete("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::cancel);
+            config.routes.post("/api/v1/artifacts", artifacts::upload);
+            config.routes.get("/api/v1/artifacts", artifacts::list);
+            config.routes.get("/api/v1/artifacts/{artifactId}", artifacts::get);
+            config.routes.delete("/api/v1/artifacts/{artifactId}", artifacts::delete);
             config.routes.post("/api/v1/jobs", jobs::create);
             config.routes.get("/api/v1/jobs", jobs::list);
             config.routes.get("/api/v1/jobs/{jobId}", jobs::get);
@@ -185,6 +197,8 @@ public final class HttpApi implements AutoCloseable {
             Problem.write(ctx, 404, "Not Found", e.code(), e.getMessage());
         } else if (e instanceof ConflictException) {
             Problem.write(ctx, 409, "Conflict", e.code(), e.getMessage());
+        } else if (e instanceof ContentTooLargeException) {
+            Problem.write(ctx, 413, "Content Too Large", e.code(), e.getMessage());
         } else if (e instanceof OverloadedException) {
             ctx.header("Retry-After", "1");
             Problem.write(ctx, 503, "Service Unavailable", e.code(), e.getMessage());

@@ -3,8 +3,11 @@ package io.chargeline.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
 import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.artifact.Artifact;
+import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.job.Execution;
 import io.chargeline.core.job.ExecutionStatus;
 import io.chargeline.core.job.Job;
@@ -18,18 +21,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Update jobs: create, list, get (counts and progress), executions, cancel. */
 final class JobRoutes {
     private static final Set<String> FIELDS =
-            Set.of("type", "version", "url", "sha256", "size", "targets", "rollout", "abort", "timeout");
+            Set.of("type", "version", "artifactId", "url", "sha256", "size", "targets", "rollout", "abort", "timeout");
     static final int DEFAULT_MAX_PER_MINUTE = 100;
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
     private final JobService jobs;
+    private final ArtifactService artifacts;
+    private final Function<String, String> artifactUrl;
 
-    JobRoutes(JobService jobs) {
+    JobRoutes(JobService jobs, ArtifactService artifacts, Function<String, String> artifactUrl) {
         this.jobs = jobs;
+        this.artifacts = artifacts;
+        this.artifactUrl = artifactUrl;
     }
 
     /** POST /api/v1/jobs */
@@ -61,8 +69,26 @@ final class JobRoutes {
         if (size != null && !size.isNull() && !size.canConvertToLong()) {
             throw new InvalidRequestException("size must be a whole number of bytes");
         }
-        JobSpec spec = new JobSpec(type(Json.text(body, "type")), Json.text(body, "version"), Json.text(body, "url"),
-                Json.text(body, "sha256"), size == null || size.isNull() ? null : size.asLong(), chargerIds, all,
+        String url = Json.text(body, "url");
+        String sha256 = Json.text(body, "sha256");
+        Long bytes = size == null || size.isNull() ? null : size.asLong();
+        String artifactId = Json.text(body, "artifactId");
+        if (artifactId != null) {
+            if (url != null || sha256 != null || bytes != null) {
+                throw new InvalidRequestException("give either artifactId or url, sha256 and size, not both");
+            }
+            Artifact artifact;
+            try {
+                artifact = artifacts.find(artifactId);
+            } catch (NotFoundException e) {
+                throw new InvalidRequestException("artifactId: " + e.getMessage());
+            }
+            url = artifactUrl.apply(artifact.id());
+            sha256 = artifact.sha256();
+            bytes = artifact.size();
+        }
+        JobSpec spec = new JobSpec(type(Json.text(body, "type")), Json.text(body, "version"), url, sha256, bytes,
+                chargerIds, all,
                 new Job.Rollout(integer(rollout, "rollout.maxPerMinute", "maxPerMinute", DEFAULT_MAX_PER_MINUTE),
                         rollout.has("batchSize") ? integer(rollout, "rollout.batchSize", "batchSize", 0) : null),
                 abort.size() == 0 ? null : new Job.Abort(number(abort, "abort.failureRatio", "failureRatio"),

@@ -5,15 +5,13 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.client.parameter.TlsInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import io.chargeline.core.CertificateSubjects;
 import io.chargeline.core.ClientKind;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.GatewayMetrics;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.Predicate;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +51,7 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
                     "the client certificate is not issued by this server's CA or has expired");
             return;
         }
-        String cn = commonName(cert.get());
+        String cn = CertificateSubjects.commonName(cert.get());
         ClientKind kind = ClientKind.of(cn);
         String id = kind.idOf(cn);
         if (id == null) {
@@ -89,18 +87,5 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    static String commonName(X509Certificate cert) {
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return String.valueOf(rdn.getValue());
-                }
-            }
-        } catch (InvalidNameException e) {
-            return null;
-        }
-        return null;
     }
 }

@@ -1,6 +1,7 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.DeviceRegistry;
+import io.chargeline.core.artifact.ArtifactStore;
 import io.chargeline.core.command.CommandStore;
 import io.chargeline.core.job.JobStore;
 import io.chargeline.core.PresenceLog;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one RocksDB database holding telemetry, dead letters, devices, alarms, webhooks,
- * operators, commands and jobs. Owns every native handle and closes them in order.
+ * operators, commands, jobs and artifact metadata. Owns every native handle and closes them in order.
  */
 public final class RocksDbStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbStorage.class);
@@ -50,7 +51,8 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] COMMANDS_OPEN = "commands-open".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JOBS = "jobs".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JOB_EXECUTIONS = "job-executions".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 15;
+    private static final byte[] ARTIFACTS = "artifacts".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 16;
 
     static {
         RocksDB.loadLibrary();
@@ -68,6 +70,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbDeviceRegistry operators;
     private final RocksDbCommandStore commands;
     private final RocksDbJobStore jobs;
+    private final RocksDbArtifactStore artifacts;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -101,6 +104,7 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(COMMANDS_OPEN, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(JOBS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(JOB_EXECUTIONS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(ARTIFACTS, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -126,6 +130,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.operators = new RocksDbDeviceRegistry(db, handles.get(10), syncWrites);
         this.commands = new RocksDbCommandStore(db, handles.get(11), handles.get(12), syncWrites);
         this.jobs = new RocksDbJobStore(db, handles.get(13), handles.get(14), syncWrites);
+        this.artifacts = new RocksDbArtifactStore(db, handles.get(15), syncWrites);
     }
 
     /**
@@ -177,6 +182,10 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public JobStore jobs() {
         return jobs;
+    }
+
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     public PresenceLog presence() {

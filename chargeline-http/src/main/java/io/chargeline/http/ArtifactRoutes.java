@@ -1,0 +1,65 @@
+package io.chargeline.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.artifact.Artifact;
+import io.chargeline.core.artifact.ArtifactService;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * Update artifacts: upload (the file is the request body, streamed to disk, not limited by the API's body
+ * size), list, get, delete.
+ */
+final class ArtifactRoutes {
+    private final ArtifactService artifacts;
+    private final Function<String, String> downloadUrl;
+
+    ArtifactRoutes(ArtifactService artifacts, Function<String, String> downloadUrl) {
+        this.artifacts = artifacts;
+        this.downloadUrl = downloadUrl;
+    }
+
+    /** POST /api/v1/artifacts?name=fw-2.0.0.bin, body: the file. */
+    void upload(Context ctx) throws IOException {
+        long length = ctx.req().getContentLengthLong();
+        Artifact artifact = artifacts.upload(ctx.queryParam("name"), ctx.req().getInputStream(),
+                length < 0 ? null : length);
+        ctx.status(201).header("Location", "/api/v1/artifacts/" + artifact.id()).contentType("application/json")
+                .result(Json.bytes(json(artifact)));
+    }
+
+    /** GET /api/v1/artifacts?limit=&cursor= */
+    void list(Context ctx) {
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
+            throw new InvalidRequestException("cursor is not one this server issued");
+        }
+        Page<Artifact> page = artifacts.list(cursor, QueryParams.limit(ctx, 50, 500));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), this::json, page.nextCursor())));
+    }
+
+    /** GET /api/v1/artifacts/{artifactId} */
+    void get(Context ctx) {
+        ctx.contentType("application/json").result(Json.bytes(json(artifacts.find(ctx.pathParam("artifactId")))));
+    }
+
+    /** DELETE /api/v1/artifacts/{artifactId} */
+    void delete(Context ctx) {
+        artifacts.delete(ctx.pathParam("artifactId"));
+        ctx.status(204);
+    }
+
+    ObjectNode json(Artifact a) {
+        return Json.MAPPER.createObjectNode()
+                .put("artifactId", a.id())
+                .put("name", a.name())
+                .put("size", a.size())
+                .put("sha256", a.sha256())
+                .put("createdAt", Json.time(a.createdAt()))
+                .put("downloadUrl", downloadUrl.apply(a.id()));
+    }
+}
