@@ -86,6 +86,37 @@ class JobsIT {
     }
 
     @Test
+    void chargersDownloadAnUploadedArtifact_withTheirCertificate_andCheckItsSha256() throws Exception {
+        byte[] firmware = new byte[200 * 1024];
+        new java.util.Random(3).nextBytes(firmware);
+        JsonNode artifact = TestPlatform.json(server.send(java.net.http.HttpRequest.newBuilder(
+                        server.uri("/api/v1/artifacts?name=fw-3.0.0.bin"))
+                .header("Authorization", "Bearer " + TestPlatform.ADMIN_KEY)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(firmware))));
+        try (Simulator fleet = simulate("dl-", 2, 0)) {
+            String good = TestPlatform.json(server.post("/api/v1/jobs", "{\"type\":\"firmware\",\"version\":\"3.0.0\","
+                    + "\"artifactId\":\"" + artifact.get("artifactId").asText() + "\",\"targets\":{\"chargerIds\":"
+                    + "[\"dl-00000\"]},\"rollout\":{\"maxPerMinute\":600}}")).get("jobId").asText();
+            // the same file announced with another checksum: the charger downloads it and must refuse it
+            String tampered = TestPlatform.json(server.post("/api/v1/jobs", "{\"type\":\"firmware\",\"version\":\"3.0.1\","
+                    + "\"url\":\"" + artifact.get("downloadUrl").asText() + "\",\"sha256\":\"" + "0".repeat(64) + "\","
+                    + "\"targets\":{\"chargerIds\":[\"dl-00001\"]},\"rollout\":{\"maxPerMinute\":600}}")).get("jobId").asText();
+
+            assertThat(await().atMost(Duration.ofSeconds(30)).until(() -> job(good),
+                    j -> j.get("progress").asInt() == 100).get("status").asText()).isEqualTo("COMPLETED");
+            JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(() -> job(tampered),
+                    j -> j.get("progress").asInt() == 100);
+            assertThat(failed.at("/counts/FAILED").asInt()).isEqualTo(1);
+            JsonNode execution = TestPlatform.json(server.get("/api/v1/jobs/" + tampered + "/executions")).at("/items/0");
+            assertThat(execution.get("detail").asText()).isEqualTo("sha256 mismatch");
+            JsonNode command = TestPlatform.json(server.get("/api/v1/chargers/dl-00001/commands/"
+                    + execution.get("commandId").asText()));
+            assertThat(command.at("/result/downloadedBytes").asLong()).isEqualTo(firmware.length);
+            assertThat(fleet.stats().errors()).isZero();
+        }
+    }
+
+    @Test
     void cancel_andBadRequests() {
         server.provision("idle-1");
         String jobId = TestPlatform.json(server.post("/api/v1/jobs", job("\"all\":true", "{\"maxPerMinute\":1}", null)))

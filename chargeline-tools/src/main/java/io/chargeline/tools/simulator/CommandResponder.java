@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.chargeline.tools.bench.DeviceIdentity;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * How one simulated charger answers commands (see docs/commands.md): {@code reboot} reports progress and then
  * succeeds, {@code get-diagnostics} answers with its state, {@code set-*} applies the payload, {@code update}
  * goes through downloading, verifying, installing and rebooting and then reports the new firmware version in its
- * telemetry. Anything else is REJECTED. A share of commands fails on purpose ({@code failureRate}). A repeated
+ * telemetry (an artifact served by Chargeline is really downloaded with the charger's certificate and checked). Anything else is REJECTED. A share of commands fails on purpose ({@code failureRate}). A repeated
  * command id gets the same final reply again without being acted on twice.
  */
 final class CommandResponder {
@@ -39,6 +40,8 @@ final class CommandResponder {
     private final Random random;
     private final Clock clock;
     private final AtomicLong replyErrors;
+    private final ArtifactDownloads downloads;
+    private final DeviceIdentity identity;
     /** Final replies by command id, newest last, so a repeat gets the same answer. */
     private final Map<String, ObjectNode> finished = new LinkedHashMap<>() {
         @Override
@@ -47,9 +50,11 @@ final class CommandResponder {
         }
     };
 
-    CommandResponder(String chargerId, Mqtt5AsyncClient client, ChargerModel model, ScheduledExecutorService timer,
-            double failureRate, Random random, Clock clock, AtomicLong replyErrors) {
-        this.chargerId = chargerId;
+    CommandResponder(DeviceIdentity identity, Mqtt5AsyncClient client, ChargerModel model, ScheduledExecutorService timer,
+            double failureRate, Random random, Clock clock, AtomicLong replyErrors, ArtifactDownloads downloads) {
+        this.identity = identity;
+        this.downloads = downloads;
+        this.chargerId = identity.chargerId();
         this.client = client;
         this.model = model;
         this.timer = timer;
@@ -100,10 +105,45 @@ final class CommandResponder {
             case "set-config", "set-log-level" -> finish(commandId, fail
                     ? failed("configuration refused")
                     : succeeded(JSON.createObjectNode().set("applied", payload)));
-            case "update" -> updateStep(commandId, payload.path("version").asText(""), 0, fail);
+            case "update" -> update(commandId, payload, fail);
             default -> finish(commandId, status("REJECTED")
                     .set("result", JSON.createObjectNode().put("reason", "unknown command " + name)));
         }
+    }
+
+    /**
+     * Downloads the artifact for real when it is served by our server (and checks its SHA-256), then goes through
+     * the remaining steps; other URLs are simulated from the start.
+     */
+    private void update(String commandId, JsonNode payload, boolean fail) {
+        String version = payload.path("version").asText("");
+        String url = payload.path("url").asText("");
+        if (version.isEmpty() || !downloads.servedByOurServer(url)) {
+            updateStep(commandId, version, 0, fail);
+            return;
+        }
+        reply(commandId, status("IN_PROGRESS").set("result",
+                JSON.createObjectNode().put("progress", 0).put("step", "downloading")));
+        downloads.fetch(identity, url).whenComplete((got, error) -> {
+            if (error != null) {
+                finish(commandId, status("FAILED").set("result", JSON.createObjectNode()
+                        .put("error", "download failed: " + rootMessage(error)).put("step", "downloading")));
+            } else if (!got.sha256().equals(payload.path("sha256").asText())) {
+                finish(commandId, status("FAILED").set("result", JSON.createObjectNode()
+                        .put("error", "sha256 mismatch").put("step", "verifying").put("downloadedBytes", got.bytes())));
+            } else {
+                LOG.info("{} downloaded {} bytes for update {}", chargerId, got.bytes(), version);
+                updateStep(commandId, version, 1, fail);
+            }
+        });
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** One step of a simulated update a second apart; a failing update fails while verifying. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,12 +70,19 @@ public final class Simulator implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong commands = new AtomicLong();
     private final Random random = new Random(42);
+    private final ExecutorService downloadThreads = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "simulator-downloads");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ArtifactDownloads downloads;
     private volatile boolean running = true;
 
     public Simulator(Settings settings, Fleet fleet, Clock clock) {
         this.settings = settings;
         this.fleet = fleet;
         this.clock = clock;
+        this.downloads = new ArtifactDownloads(settings.host(), fleet.caPem(), downloadThreads);
     }
 
     /** Connects every charger and starts publishing; returns once all connection attempts are made. */
@@ -98,8 +106,8 @@ public final class Simulator implements AutoCloseable {
                     .buildAsync();
             clients.add(client);
             ChargerModel model = new ChargerModel(device.chargerId(), device.chargerId().hashCode());
-            CommandResponder responder = new CommandResponder(device.chargerId(), client, model, timer,
-                    settings.commandFailureRate(), new Random(device.chargerId().hashCode()), clock, errors);
+            CommandResponder responder = new CommandResponder(device, client, model, timer,
+                    settings.commandFailureRate(), new Random(device.chargerId().hashCode()), clock, errors, downloads);
             client.connectWith().cleanStart(true).send()
                     .thenCompose(ack -> client.subscribeWith()
                             .topicFilter("commands/" + device.chargerId() + "/+")
@@ -179,6 +187,7 @@ public final class Simulator implements AutoCloseable {
     public void close() {
         running = false;
         timer.shutdownNow();
+        downloadThreads.shutdownNow();
         for (Mqtt5AsyncClient client : clients) {
             try {
                 client.disconnect().get(5, TimeUnit.SECONDS);
