@@ -52,13 +52,16 @@ final class DemoCommand implements Callable<Integer> {
         String http = "http://127.0.0.1:" + platform.httpPort();
         out.printf("%nChargeline demo (data in %s)%n", dataDir);
         out.printf("  HTTP API       %s   admin key: %s%n", http, key);
-        out.printf("  MQTT (mTLS)    mqtts://127.0.0.1:%d%n", platform.mqttPort());
+        out.printf("  MQTT (mTLS)    mqtts://127.0.0.1:%d   device HTTPS (mTLS): https://127.0.0.1:%d%n", platform.mqttPort(),
+                platform.deviceHttpPort());
         out.printf("  try:           curl -H 'Authorization: Bearer %s' %s/telemetry/%s00000%n", key, http, fleet.prefix);
         out.printf("                 curl -H 'Authorization: Bearer %s' %s/metrics | grep chargeline_events%n", key, http);
         out.printf("  alarms:        %.0f%% of the chargers fall silent; after %ds without telemetry they are alarmed%n",
                 fleet.silentFraction * 100, DEMO_SILENCE_THRESHOLD.toSeconds());
         out.printf("                 curl -H 'Authorization: Bearer %s' '%s/api/v1/alarms?state=active'%n", key, http);
-        out.printf("                 curl -H 'Authorization: Bearer %s' '%s/api/v1/chargers?status=silent'%n%n", key, http);
+        out.printf("                 curl -H 'Authorization: Bearer %s' '%s/api/v1/chargers?status=silent'%n", key, http);
+        out.printf("  commands:      curl -X POST -H 'Authorization: Bearer %s' -d '{\"name\":\"get-diagnostics\"}' "
+                + "'%s/api/v1/chargers/%s%05d/commands?wait=PT10S'%n%n", key, http, fleet.prefix, fleet.chargers - 1);
         out.flush();
         return SimulateCommand.run(new ApiClient(SimulateCommand.uri("127.0.0.1", platform.httpPort()), key), fleet,
                 "127.0.0.1", platform.mqttPort(), out);

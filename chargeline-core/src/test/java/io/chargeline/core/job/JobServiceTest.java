@@ -165,6 +165,23 @@ class JobServiceTest {
     }
 
     @Test
+    void anUpdateThatOutlivesTheTimeout_isTimedOut_andCountsAsAFailure() {
+        provision("CH-1", "CH-2");
+        Job job = jobs.create(spec(List.of("CH-1", "CH-2"), new Job.Rollout(60_000, 1), new Job.Abort(0.5, 1)));
+        runDue();
+
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        commands.expireDue();
+        commands.drain();
+        jobs.drain();
+
+        assertThat(store.executions.get(job.id() + "/CH-1").status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+        Job aborted = jobs.find(job.id());
+        assertThat(aborted.status()).isEqualTo(JobStatus.ABORTED);
+        assertThat(aborted.counts()).containsEntry(ExecutionStatus.TIMED_OUT, 1).containsEntry(ExecutionStatus.CANCELLED, 1);
+    }
+
+    @Test
     void badSpecs_areRefusedWithTheReason() {
         provision("CH-1");
         devices.provision("CH-gone", null);
