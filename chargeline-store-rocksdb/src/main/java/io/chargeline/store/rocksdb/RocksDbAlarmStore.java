@@ -60,14 +60,7 @@ final class RocksDbAlarmStore implements AlarmStore {
     public Page<Alarm> list(AlarmQuery query) {
         List<Alarm> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(alarms)) {
-            if (query.afterId() == null) {
-                it.seekToLast();
-            } else {
-                it.seekForPrev(key(query.afterId()));
-                if (it.isValid() && new String(it.key(), StandardCharsets.US_ASCII).equals(query.afterId())) {
-                    it.prev();
-                }
-            }
+            NewestFirst.seekBefore(it, query.afterId() == null ? null : key(query.afterId()));
             for (; it.isValid() && out.size() < query.limit(); it.prev()) {
                 Alarm alarm = AlarmCodec.decode(it.value());
                 if (query.matches(alarm)) {

@@ -9,13 +9,9 @@ import io.chargeline.core.artifact.ArtifactStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
 /** Artifact metadata in {@code artifacts} by id (time-ordered), as JSON; every write synced. */
@@ -47,24 +43,7 @@ final class RocksDbArtifactStore implements ArtifactStore {
 
     @Override
     public Page<Artifact> list(String cursor, int limit) {
-        List<Artifact> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(artifacts)) {
-            if (cursor == null) {
-                it.seekToLast();
-            } else {
-                it.seekForPrev(bytes(cursor));
-                if (it.isValid() && Arrays.equals(it.key(), bytes(cursor))) {
-                    it.prev();
-                }
-            }
-            for (; it.isValid(); it.prev()) {
-                if (out.size() == limit) {
-                    return new Page<>(out, out.get(out.size() - 1).id());
-                }
-                out.add(decode(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
-            }
-        }
-        return new Page<>(out, null);
+        return NewestFirst.page(db, artifacts, cursor, limit, RocksDbArtifactStore::decode, Artifact::id);
     }
 
     @Override

@@ -67,10 +67,7 @@ final class RocksDbCommandStore implements CommandStore {
             if (cursor == null) {
                 it.seekForPrev(bytes(chargerId + "0")); // '0' sorts right after '/': the newest of this charger
             } else {
-                it.seekForPrev(key(chargerId, cursor));
-                if (it.isValid() && Arrays.equals(it.key(), key(chargerId, cursor))) {
-                    it.prev();
-                }
+                NewestFirst.seekBefore(it, key(chargerId, cursor));
             }
             for (; it.isValid() && startsWith(it.key(), prefix); it.prev()) {
                 String id = new String(it.key(), prefix.length, it.key().length - prefix.length, StandardCharsets.US_ASCII);

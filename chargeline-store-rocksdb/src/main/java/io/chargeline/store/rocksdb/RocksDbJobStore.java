@@ -63,24 +63,7 @@ final class RocksDbJobStore implements JobStore {
 
     @Override
     public Page<Job> list(String cursor, int limit) {
-        List<Job> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(jobs)) {
-            if (cursor == null) {
-                it.seekToLast();
-            } else {
-                it.seekForPrev(bytes(cursor));
-                if (it.isValid() && Arrays.equals(it.key(), bytes(cursor))) {
-                    it.prev();
-                }
-            }
-            for (; it.isValid(); it.prev()) {
-                if (out.size() == limit) {
-                    return new Page<>(out, out.get(out.size() - 1).id());
-                }
-                out.add(JobCodec.decodeJob(new String(it.key(), StandardCharsets.US_ASCII), it.value()));
-            }
-        }
-        return new Page<>(out, null);
+        return NewestFirst.page(db, jobs, cursor, limit, JobCodec::decodeJob, Job::id);
     }
 
     @Override
