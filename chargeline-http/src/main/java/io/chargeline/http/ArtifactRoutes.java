@@ -1,6 +1,7 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.ContentTooLargeException;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.TimeOrderedIds;
@@ -15,6 +16,7 @@ import java.util.function.Function;
  * size), list, get, delete.
  */
 final class ArtifactRoutes {
+    private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
     private final ArtifactService artifacts;
     private final Function<String, String> downloadUrl;
 
@@ -26,10 +28,33 @@ final class ArtifactRoutes {
     /** POST /api/v1/artifacts?name=fw-2.0.0.bin, body: the file. */
     void upload(Context ctx) throws IOException {
         long length = ctx.req().getContentLengthLong();
-        Artifact artifact = artifacts.upload(ctx.queryParam("name"), ctx.req().getInputStream(),
-                length < 0 ? null : length);
+        Artifact artifact;
+        try {
+            artifact = artifacts.upload(ctx.queryParam("name"), ctx.req().getInputStream(), length < 0 ? null : length);
+        } catch (ContentTooLargeException | InvalidRequestException refused) {
+            discardRest(ctx);
+            throw refused;
+        }
         ctx.status(201).header("Location", "/api/v1/artifacts/" + artifact.id()).contentType("application/json")
                 .result(Json.bytes(json(artifact)));
+    }
+
+    /**
+     * Reads and drops what the client is still sending (up to {@link #DISCARD_LIMIT}), then closes the connection
+     * after the error. Closing with unread bytes makes the kernel reset the connection, and the client would lose
+     * the error response along with it.
+     */
+    private static void discardRest(Context ctx) {
+        ctx.header("Connection", "close");
+        try {
+            byte[] sink = new byte[64 * 1024];
+            long discarded = 0;
+            for (int n; discarded < DISCARD_LIMIT && (n = ctx.req().getInputStream().read(sink)) != -1; ) {
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
     }
 
     /** GET /api/v1/artifacts?limit=&cursor= */
