@@ -2,6 +2,7 @@ package io.chargeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeline.pki.PemKeyStores;
@@ -82,7 +83,11 @@ class ArtifactsIT {
         assertThat(TestPlatform.json(job).get("url").asText()).isEqualTo(url);
         assertThat(TestPlatform.json(job).get("sha256").asText()).isEqualTo(sha256);
         assertThat(TestPlatform.json(job).get("size").asLong()).isEqualTo(firmware.length);
+        String artifactId = artifact.get("artifactId").asText();
+        assertProblem(server.delete("/api/v1/artifacts/" + artifactId), 409, "in use by a running job");
         server.post("/api/v1/jobs/" + TestPlatform.json(job).get("jobId").asText() + "/cancel", "");
+        // once the cancelled job has nothing running any more (its charger never connected), the file may go
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.delete("/api/v1/artifacts/" + artifactId).statusCode() == 204);
     }
 
     @Test

@@ -1,12 +1,14 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.ConflictException;
 import io.chargeline.core.ContentTooLargeException;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.artifact.Artifact;
 import io.chargeline.core.artifact.ArtifactService;
+import io.chargeline.core.job.JobService;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.function.Function;
@@ -19,10 +21,12 @@ final class ArtifactRoutes {
     private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
     private final ArtifactService artifacts;
     private final Function<String, String> downloadUrl;
+    private final JobService jobs;
 
-    ArtifactRoutes(ArtifactService artifacts, Function<String, String> downloadUrl) {
+    ArtifactRoutes(ArtifactService artifacts, Function<String, String> downloadUrl, JobService jobs) {
         this.artifacts = artifacts;
         this.downloadUrl = downloadUrl;
+        this.jobs = jobs;
     }
 
     /** POST /api/v1/artifacts?name=fw-2.0.0.bin, body: the file. */
@@ -72,9 +76,13 @@ final class ArtifactRoutes {
         ctx.contentType("application/json").result(Json.bytes(json(artifacts.find(ctx.pathParam("artifactId")))));
     }
 
-    /** DELETE /api/v1/artifacts/{artifactId} */
+    /** DELETE /api/v1/artifacts/{artifactId}: refused while a running job still sends chargers to it. */
     void delete(Context ctx) {
-        artifacts.delete(ctx.pathParam("artifactId"));
+        Artifact artifact = artifacts.find(ctx.pathParam("artifactId"));
+        if (jobs.uses(downloadUrl.apply(artifact.id()))) {
+            throw new ConflictException("artifact " + artifact.id() + " is in use by a running job; cancel it first");
+        }
+        artifacts.delete(artifact.id());
         ctx.status(204);
     }
 

@@ -93,7 +93,7 @@ public final class HttpApi implements AutoCloseable {
         AlarmRuleRoutes rules = new AlarmRuleRoutes(s.rules());
         CommandRoutes commands = new CommandRoutes(s.commands());
         JobRoutes jobs = new JobRoutes(s.jobs(), s.artifacts(), s.artifactUrl());
-        ArtifactRoutes artifacts = new ArtifactRoutes(s.artifacts(), s.artifactUrl());
+        ArtifactRoutes artifacts = new ArtifactRoutes(s.artifacts(), s.artifactUrl(), s.jobs());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

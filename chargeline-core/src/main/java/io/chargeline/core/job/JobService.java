@@ -76,7 +76,8 @@ public final class JobService implements AutoCloseable {
 
     /** A job with work left, in memory. */
     private final class Rollout {
-        Job job;
+        /** Written on the worker thread; read by {@link #uses} from others. */
+        volatile Job job;
         final Deque<String> pending = new ArrayDeque<>();
         final Map<String, Execution> byCharger = new HashMap<>();
         final Map<ExecutionStatus, Integer> counts = new EnumMap<>(ExecutionStatus.class);
@@ -186,6 +187,11 @@ public final class JobService implements AutoCloseable {
     public Page<Execution> executions(String jobId, ExecutionStatus status, String cursor, int limit) {
         find(jobId);
         return store.executions(jobId, status, cursor, limit);
+    }
+
+    /** True while a job with work left points its chargers at {@code url}. */
+    public boolean uses(String url) {
+        return active.values().stream().anyMatch(r -> url.equals(r.job.url()));
     }
 
     /** Jobs with work left (running, or ended with executions still running). */
