@@ -49,13 +49,18 @@ public record Command(
 
     /**
      * This command moved to {@code next} at {@code at}, or this same command when {@code next} is not ahead of
-     * the current status (a late PUBACK, a repeated reply). A reply status implies delivery.
+     * the current status (a late PUBACK, a repeated reply). A PUBACK proves the command was sent, and a reply that
+     * it was sent and delivered: steps such evidence overtook are recorded at its time.
      */
     public Command movedTo(CommandStatus next, Instant at) {
         if (status.isFinal() || next.ordinal() <= status.ordinal()) {
             return this;
         }
         List<Transition> all = new ArrayList<>(transitions);
+        boolean reachedCharger = next == CommandStatus.DELIVERED || next.isReplyStatus();
+        if (reachedCharger && status.ordinal() < CommandStatus.SENT.ordinal()) {
+            all.add(new Transition(CommandStatus.SENT, at));
+        }
         if (next.isReplyStatus() && status.ordinal() < CommandStatus.DELIVERED.ordinal()) {
             all.add(new Transition(CommandStatus.DELIVERED, at));
         }

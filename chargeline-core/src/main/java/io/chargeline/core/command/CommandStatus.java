@@ -1,8 +1,9 @@
 package io.chargeline.core.command;
 
 /**
- * Where a command is. A command only moves forward through this order; the last five are final. A reply can
- * skip DELIVERED when it overtakes the charger's PUBACK; the transition is then recorded at the reply's time.
+ * Where a command is. A command only moves forward through this order; the last five are final. A PUBACK can
+ * overtake the broker's confirmation that the command was queued, and a reply the PUBACK: the steps they prove
+ * (SENT, DELIVERED) are then recorded at their time.
  */
 public enum CommandStatus {
     /** Stored; waiting for the charger to be connected and subscribed. */

@@ -61,6 +61,24 @@ class CommandServiceTest {
     }
 
     @Test
+    void aPubackThatOvertakesTheSendConfirmation_stillRecordsSent() {
+        devices.provision("CH-1", null);
+        Command c = service.issue("CH-1", "reboot", null, null);
+        channel.hold = true;
+        channel.subscribed.add("CH-1");
+        service.connected("CH-1", T0);
+        service.drain();
+
+        service.delivered("CH-1", c.id()); // the charger's PUBACK, before the broker confirmed the send
+        service.drain();
+        channel.held.get(0).complete(true);
+        service.drain();
+
+        assertThat(service.find("CH-1", c.id()).transitions()).extracting(Command.Transition::status)
+                .containsExactly(CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.DELIVERED);
+    }
+
+    @Test
     void aSubackWhileASendIsStillUnanswered_isNotLost() {
         devices.provision("CH-1", null);
         Command c = service.issue("CH-1", "reboot", null, null);
@@ -110,7 +128,7 @@ class CommandServiceTest {
         assertThat(running.status()).isEqualTo(CommandStatus.IN_PROGRESS);
         assertThat(running.resultJson()).isEqualTo("{\"progress\":30}");
         assertThat(running.transitions()).extracting(Command.Transition::status)
-                .containsExactly(CommandStatus.QUEUED, CommandStatus.DELIVERED, CommandStatus.IN_PROGRESS);
+                .containsExactly(CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.DELIVERED, CommandStatus.IN_PROGRESS);
         service.reply("CH-1", c.id(), bytes("{\"status\":\"IN_PROGRESS\",\"result\":{\"progress\":80}}"))
                 .durable().get(5, TimeUnit.SECONDS);
         assertThat(service.find("CH-1", c.id()).resultJson()).isEqualTo("{\"progress\":80}");

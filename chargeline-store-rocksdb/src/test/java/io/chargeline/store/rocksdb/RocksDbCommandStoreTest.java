@@ -35,7 +35,7 @@ class RocksDbCommandStoreTest extends StorageFixture {
         assertThat(storage.commands().open()).extracting(Command::id)
                 .containsExactlyInAnyOrder(first.id(), third.id(), other.id());
         assertThat(second.transitions()).extracting(Command.Transition::status)
-                .containsExactly(CommandStatus.QUEUED, CommandStatus.DELIVERED, CommandStatus.SUCCEEDED);
+                .containsExactly(CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.DELIVERED, CommandStatus.SUCCEEDED);
     }
 
     private static Command command(String id, String chargerId) {
