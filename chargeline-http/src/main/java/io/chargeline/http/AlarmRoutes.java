@@ -6,7 +6,6 @@ import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmQuery;
@@ -31,12 +30,8 @@ final class AlarmRoutes {
             ChargerIds.require(chargerId);
         }
         AlarmType type = type(ctx.queryParam("type"));
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
         Page<Alarm> page = alarms.list(new AlarmQuery(state, chargerId, type,
-                QueryParams.limit(ctx, 100, AlarmQuery.MAX_LIMIT), cursor));
+                QueryParams.limit(ctx, 100, AlarmQuery.MAX_LIMIT), QueryParams.timeOrderedCursor(ctx)));
         ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), AlarmRoutes::alarm,
                 page.nextCursor())));
     }

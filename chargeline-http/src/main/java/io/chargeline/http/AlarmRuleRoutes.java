@@ -8,7 +8,6 @@ import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** Value rules: {"field":"temperature","op":">","value":80,"for":"PT1M"}. */
@@ -65,14 +64,7 @@ final class AlarmRuleRoutes {
     }
 
     private static Duration duration(String raw) {
-        if (raw == null) {
-            return Duration.ZERO;
-        }
-        try {
-            return Duration.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("for must be an ISO-8601 duration such as PT1M, was " + raw);
-        }
+        return raw == null ? Duration.ZERO : QueryParams.duration("for", raw, "PT1M");
     }
 
     private static ObjectNode rule(AlarmRule r) {

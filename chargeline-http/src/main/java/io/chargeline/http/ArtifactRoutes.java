@@ -5,7 +5,6 @@ import io.chargeline.core.ConflictException;
 import io.chargeline.core.ContentTooLargeException;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.artifact.Artifact;
 import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.job.JobService;
@@ -63,11 +62,7 @@ final class ArtifactRoutes {
 
     /** GET /api/v1/artifacts?limit=&cursor= */
     void list(Context ctx) {
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
-        Page<Artifact> page = artifacts.list(cursor, QueryParams.limit(ctx, 50, 500));
+        Page<Artifact> page = artifacts.list(QueryParams.timeOrderedCursor(ctx), QueryParams.limit(ctx, 50, 500));
         ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), this::json, page.nextCursor())));
     }
 

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.command.Command;
 import io.chargeline.core.command.CommandService;
 import io.chargeline.core.command.CommandStatus;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** Commands to one charger: issue (optionally waiting for the outcome), list, get, cancel. */
@@ -40,7 +38,7 @@ final class CommandRoutes {
         }
         String ttl = Json.text(body, "ttl");
         Command issued = commands.issue(ctx.pathParam("chargerId"), Json.text(body, "name"),
-                payload == null || payload.isNull() ? null : payload.toString(), ttl == null ? null : duration("ttl", ttl));
+                payload == null || payload.isNull() ? null : payload.toString(), ttl == null ? null : QueryParams.duration("ttl", ttl, "PT10S"));
         ctx.header("Location", "/api/v1/chargers/" + issued.chargerId() + "/commands/" + issued.id());
         if (wait == null) {
             respond(ctx, issued);
@@ -51,11 +49,8 @@ final class CommandRoutes {
 
     /** GET /api/v1/chargers/{chargerId}/commands?status=&limit=&cursor= */
     void list(Context ctx) {
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
-        Page<Command> page = commands.list(ctx.pathParam("chargerId"), status(ctx), cursor,
+        Page<Command> page = commands.list(ctx.pathParam("chargerId"),
+                QueryParams.enumValue(ctx, "status", CommandStatus.class), QueryParams.timeOrderedCursor(ctx),
                 QueryParams.limit(ctx, 100, 1000));
         ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), CommandRoutes::json,
                 page.nextCursor())));
@@ -83,31 +78,11 @@ final class CommandRoutes {
         if (raw == null) {
             return null;
         }
-        Duration wait = duration("wait", raw);
+        Duration wait = QueryParams.duration("wait", raw, "PT10S");
         if (wait.isNegative() || wait.compareTo(CommandService.MAX_WAIT) > 0) {
             throw new InvalidRequestException("wait must be between PT0S and " + CommandService.MAX_WAIT);
         }
         return wait;
-    }
-
-    private static Duration duration(String name, String raw) {
-        try {
-            return Duration.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(name + " must be an ISO-8601 duration such as PT10S, was " + raw);
-        }
-    }
-
-    private static CommandStatus status(Context ctx) {
-        String raw = ctx.queryParam("status");
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return CommandStatus.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("status must be one of " + java.util.Arrays.toString(CommandStatus.values()));
-        }
     }
 
     static ObjectNode json(Command c) {

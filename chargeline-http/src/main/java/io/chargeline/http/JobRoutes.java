@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.artifact.Artifact;
 import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.job.Execution;
@@ -15,9 +14,7 @@ import io.chargeline.core.job.JobService;
 import io.chargeline.core.job.JobSpec;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -101,7 +98,7 @@ final class JobRoutes {
 
     /** GET /api/v1/jobs?limit=&cursor= */
     void list(Context ctx) {
-        Page<Job> page = jobs.list(cursor(ctx), QueryParams.limit(ctx, 50, 500));
+        Page<Job> page = jobs.list(QueryParams.timeOrderedCursor(ctx), QueryParams.limit(ctx, 50, 500));
         ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), JobRoutes::json, page.nextCursor())));
     }
 
@@ -113,7 +110,8 @@ final class JobRoutes {
     /** GET /api/v1/jobs/{jobId}/executions?status=&limit=&cursor= */
     void executions(Context ctx) {
         String cursor = ctx.queryParam("cursor");
-        Page<Execution> page = jobs.executions(ctx.pathParam("jobId"), executionStatus(ctx.queryParam("status")), cursor,
+        Page<Execution> page = jobs.executions(ctx.pathParam("jobId"),
+                QueryParams.enumValue(ctx, "status", ExecutionStatus.class), cursor,
                 QueryParams.limit(ctx, 100, 1000));
         ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), JobRoutes::execution,
                 page.nextCursor())));
@@ -167,25 +165,6 @@ final class JobRoutes {
                 .put("detail", e.detail());
     }
 
-    private static String cursor(Context ctx) {
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
-        return cursor;
-    }
-
-    private static ExecutionStatus executionStatus(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return ExecutionStatus.valueOf(raw.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("status must be one of " + Arrays.toString(ExecutionStatus.values()));
-        }
-    }
-
     private static Job.Type type(String raw) {
         if (raw == null) {
             throw new InvalidRequestException("type is required: firmware or software");
@@ -198,14 +177,7 @@ final class JobRoutes {
     }
 
     private static Duration timeout(String raw) {
-        if (raw == null) {
-            return DEFAULT_TIMEOUT;
-        }
-        try {
-            return Duration.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("timeout must be an ISO-8601 duration such as PT30M, was " + raw);
-        }
+        return raw == null ? DEFAULT_TIMEOUT : QueryParams.duration("timeout", raw, "PT30M");
     }
 
     private static JsonNode object(JsonNode body, String field, Set<String> fields, boolean required) {

@@ -4,10 +4,13 @@ import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.TimeOrderedIds;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
 
 /** Query-parameter parsing with errors that name the parameter and the expected form. */
 final class QueryParams {
@@ -63,5 +66,36 @@ final class QueryParams {
             return true;
         }
         throw new InvalidRequestException("order must be asc or desc");
+    }
+
+    /** The {@code cursor} parameter of a list of time-ordered ids, or null for the first page. */
+    static String timeOrderedCursor(Context ctx) {
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
+            throw new InvalidRequestException("cursor is not one this server issued");
+        }
+        return cursor;
+    }
+
+    /** An optional parameter naming one of {@code type}'s constants, in any case. */
+    static <E extends Enum<E>> E enumValue(Context ctx, String name, Class<E> type) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(name + " must be one of " + Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    /** An ISO-8601 duration from a parameter or body field, with an error that names it and shows an example. */
+    static Duration duration(String name, String raw, String example) {
+        try {
+            return Duration.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException(name + " must be an ISO-8601 duration such as " + example + ", was " + raw);
+        }
     }
 }
