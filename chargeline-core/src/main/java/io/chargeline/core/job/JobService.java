@@ -72,7 +72,12 @@ public final class JobService implements AutoCloseable {
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
     private final DeadlineLoop loop;
 
-    private record Watch(String commandId, String field, String version) {}
+    /** The telemetry field and value that finish the update {@code commandId}. */
+    private record Watch(String commandId, String field, String version) {
+        static Watch of(Job job, String commandId) {
+            return new Watch(commandId, job.type() == Job.Type.FIRMWARE ? "firmware" : "software", job.version());
+        }
+    }
 
     /** A job with work left, in memory. */
     private final class Rollout {
@@ -299,8 +304,7 @@ public final class JobService implements AutoCloseable {
         r.count(e.status(), started.status());
         r.running++;
         jobOfCommand.put(command.id(), r.job.id());
-        watched.put(chargerId, new Watch(command.id(), r.job.type() == Job.Type.FIRMWARE ? "firmware" : "software",
-                r.job.version()));
+        watched.put(chargerId, Watch.of(r.job, command.id()));
     }
 
     /** Follows an update command: status, progress and step from its replies. */
@@ -416,8 +420,7 @@ public final class JobService implements AutoCloseable {
             } else if (e.status().isRunning()) {
                 r.running++;
                 jobOfCommand.put(e.commandId(), job.id());
-                watched.put(e.chargerId(), new Watch(e.commandId(), job.type() == Job.Type.FIRMWARE ? "firmware"
-                        : "software", job.version()));
+                watched.put(e.chargerId(), Watch.of(job, e.commandId()));
             }
         }
         active.put(job.id(), r);
