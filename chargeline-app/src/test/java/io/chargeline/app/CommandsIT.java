@@ -1,5 +1,6 @@
 package io.chargeline.app;
 
+import static io.chargeline.app.TestPlatform.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -189,6 +190,9 @@ class CommandsIT {
         assertThat(charger.reply(commandId, "{\"status\":\"DONE\"}")).isEqualTo("PAYLOAD_FORMAT_INVALID");
         assertThat(charger.reply(commandId, "{\"status\":\"EXPIRED\"}")).isEqualTo("PAYLOAD_FORMAT_INVALID");
         assertThat(status(charger.id, commandId)).isEqualTo("DELIVERED");
+        // every reason is a series from the start, so an alert on it never waits for the first refusal
+        assertThat(server.get("/metrics").body()).contains("chargeline_command_replies_refused_total{reason=\"malformed\"}",
+                "chargeline_command_replies_refused_total{reason=\"busy\"} 0.0");
         charger.close();
     }
 
@@ -219,12 +223,6 @@ class CommandsIT {
 
     private static String status(String chargerId, String commandId) {
         return TestPlatform.json(server.get(commands(chargerId) + "/" + commandId)).get("status").asText();
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String detailContains) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
-        assertThat(TestPlatform.json(response).get("detail").asText()).contains(detailContains);
     }
 
     private static String newId() {

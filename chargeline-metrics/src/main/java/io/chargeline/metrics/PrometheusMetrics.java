@@ -2,6 +2,7 @@ package io.chargeline.metrics;
 
 import io.chargeline.core.alarm.AlarmMetrics;
 import io.chargeline.core.alarm.AlarmType;
+import io.chargeline.core.command.CommandInbox;
 import io.chargeline.core.command.CommandMetrics;
 import io.chargeline.core.command.CommandStatus;
 import io.chargeline.core.webhook.WebhookMetrics;
@@ -53,7 +54,7 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Counter webhooksDeadLettered;
     private final Map<CommandStatus, Counter> commandsEntered = new EnumMap<>(CommandStatus.class);
     private final Timer commandDelivery;
-    private final Map<String, Counter> repliesRefused = new ConcurrentHashMap<>();
+    private final Map<CommandInbox.Reply.Outcome, Counter> repliesRefused = new EnumMap<>(CommandInbox.Reply.Outcome.class);
 
     public PrometheusMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -91,6 +92,13 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
         for (CommandStatus status : CommandStatus.values()) {
             commandsEntered.put(status, Counter.builder("chargeline_commands").tag("status", status.name())
                     .description("commands that entered each status").register(registry));
+        }
+        for (CommandInbox.Reply.Outcome reason : CommandInbox.Reply.Outcome.values()) {
+            if (reason != CommandInbox.Reply.Outcome.ACCEPTED) {
+                repliesRefused.put(reason, Counter.builder("chargeline_command_replies_refused")
+                        .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                        .description("command replies refused, by reason").register(registry));
+            }
         }
         commandDelivery = Timer.builder("chargeline_command_delivery")
                 .description("command issued to the charger's PUBACK").publishPercentileHistogram().register(registry);
@@ -217,8 +225,7 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     }
 
     @Override
-    public void replyRefused(String reason) {
-        repliesRefused.computeIfAbsent(reason, r -> Counter.builder("chargeline_command_replies_refused").tag("reason", r)
-                .description("command replies refused, by reason").register(registry)).increment();
+    public void replyRefused(CommandInbox.Reply.Outcome reason) {
+        repliesRefused.get(reason).increment();
     }
 }

@@ -12,6 +12,6 @@ public interface CommandMetrics {
     /** Issue to PUBACK. */
     default void delivered(Duration latency) {}
 
-    /** A reply was refused: {@code reason} is a short label. */
-    default void replyRefused(String reason) {}
+    /** A reply was refused, for {@code reason} (never ACCEPTED). */
+    default void replyRefused(CommandInbox.Reply.Outcome reason) {}
 }

@@ -264,7 +264,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     public Reply reply(String chargerId, String commandId, byte[] payload) {
         Command c = open.get(commandId);
         if (c == null || !c.chargerId().equals(chargerId)) {
-            metrics.replyRefused("not_open");
+            metrics.replyRefused(Reply.Outcome.NOT_OPEN);
             return Reply.refused(Reply.Outcome.NOT_OPEN, "command " + commandId + " is not open for charger " + chargerId
                     + " (unknown, finished, or another charger's)");
         }
@@ -282,7 +282,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             JsonNode r = body.get("result");
             result = r == null || r.isNull() ? null : r.toString();
         } catch (IOException | IllegalArgumentException e) {
-            metrics.replyRefused("malformed");
+            metrics.replyRefused(Reply.Outcome.MALFORMED);
             return Reply.refused(Reply.Outcome.MALFORMED, "a reply must be {\"status\":\"IN_PROGRESS|SUCCEEDED|FAILED|REJECTED\",\"result\":{...}}");
         }
         CompletableFuture<Void> durable = new CompletableFuture<>();
@@ -298,7 +298,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             }
         });
         if (!queued) {
-            metrics.replyRefused("busy");
+            metrics.replyRefused(Reply.Outcome.BUSY);
             return Reply.refused(Reply.Outcome.BUSY, "server busy, retry later");
         }
         return Reply.accepted(durable);
