@@ -1,5 +1,6 @@
 package io.chargeline.app;
 
+import static io.chargeline.app.TestPlatform.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -311,12 +312,6 @@ class AlarmsIT {
 
     private static String field(String path, String name) {
         return TestPlatform.json(server.get(path)).get(name).asText();
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String detailContains) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
-        assertThat(TestPlatform.json(response).get("detail").asText()).contains(detailContains);
     }
 
     private static void publish(Mqtt5BlockingClient client, String chargerId) {

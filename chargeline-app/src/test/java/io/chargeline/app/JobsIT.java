@@ -1,5 +1,6 @@
 package io.chargeline.app;
 
+import static io.chargeline.app.TestPlatform.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -163,11 +164,5 @@ class JobsIT {
 
     private static JsonNode job(String jobId) {
         return TestPlatform.json(server.get("/api/v1/jobs/" + jobId));
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String detailContains) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
-        assertThat(TestPlatform.json(response).get("detail").asText()).contains(detailContains);
     }
 }

@@ -1,5 +1,7 @@
 package io.chargeline.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -98,5 +100,12 @@ final class TestPlatform implements AutoCloseable {
     @Override
     public void close() {
         platform.close();
+    }
+
+    /** An RFC 9457 problem with this status whose detail says {@code detailContains}. */
+    static void assertProblem(HttpResponse<String> response, int status, String detailContains) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
+        assertThat(json(response).get("detail").asText()).contains(detailContains);
     }
 }
