@@ -1,19 +1,47 @@
 package io.chargeline.core;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /** What the device gateway reports; implemented by the metrics adapter. */
 public interface GatewayMetrics {
     GatewayMetrics NONE = new GatewayMetrics() {};
 
-    /** A CONNECT was refused; {@code reason} is a short stable label. */
-    default void connectRefused(String reason) {}
+    /** Why a CONNECT was refused. */
+    enum ConnectRefusal {
+        NO_CERTIFICATE, UNTRUSTED_CERTIFICATE, BAD_CERTIFICATE_CN, CLIENT_ID_MISMATCH, REVOKED;
 
-    /** A PUBLISH or SUBSCRIBE to a topic the charger may not use was refused. */
-    default void topicRefused(String action) {}
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
-    /** The server closed a charger's connection for {@code reason} (a short stable label). */
-    default void connectionDropped(String reason) {}
+    /** What a client tried on a topic it may not use. */
+    enum TopicAction {
+        PUBLISH, SUBSCRIBE;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Why the server closed a connection. */
+    enum DropReason {
+        /** an acknowledgement was held for a message that could not be made durable */
+        NOT_DURABLE,
+        /** an MQTT 3 client published faster than its messages could be committed */
+        MQTT3_BACKLOG;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    default void connectRefused(ConnectRefusal reason) {}
+
+    default void topicRefused(TopicAction action) {}
+
+    default void connectionDropped(DropReason reason) {}
 
     /** Time from receiving a telemetry PUBLISH to releasing its acknowledgement. */
     default void pubackLatency(Duration latency) {}

@@ -1,11 +1,21 @@
 package io.chargeline.core;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /** What the query API reports; implemented by the metrics adapter. */
 public interface QueryMetrics {
     QueryMetrics NONE = (kind, duration) -> {};
 
-    /** One store read of {@code kind} (latest, history) took {@code duration}. */
-    void queryDuration(String kind, Duration duration);
+    /** The store reads the telemetry API times. */
+    enum QueryKind {
+        LATEST, COUNT, HISTORY;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One store read of {@code kind} took {@code duration}. */
+    void queryDuration(QueryKind kind, Duration duration);
 }

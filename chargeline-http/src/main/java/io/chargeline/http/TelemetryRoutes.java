@@ -7,6 +7,7 @@ import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.QueryMetrics;
+import io.chargeline.core.QueryMetrics.QueryKind;
 import io.chargeline.core.TelemetryStore;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -33,7 +34,7 @@ final class TelemetryRoutes {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
         long start = System.nanoTime();
         Optional<TelemetryRecord> latest = store.latest(chargerId);
-        metrics.queryDuration("latest", Duration.ofNanos(System.nanoTime() - start));
+        metrics.queryDuration(QueryKind.LATEST, Duration.ofNanos(System.nanoTime() - start));
         if (latest.isEmpty()) {
             ObjectNode body = Json.MAPPER.createObjectNode()
                     .put("status", "not_found")
@@ -54,7 +55,7 @@ final class TelemetryRoutes {
         }
         long start = System.nanoTime();
         long count = store.count(chargerId, from, to);
-        metrics.queryDuration("count", Duration.ofNanos(System.nanoTime() - start));
+        metrics.queryDuration(QueryKind.COUNT, Duration.ofNanos(System.nanoTime() - start));
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("chargerId", chargerId)
                 .put("from", Json.time(from))
@@ -72,7 +73,7 @@ final class TelemetryRoutes {
                 QueryParams.descending(ctx), ctx.queryParam("cursor"));
         long start = System.nanoTime();
         Page<TelemetryRecord> page = store.history(query);
-        metrics.queryDuration("history", Duration.ofNanos(System.nanoTime() - start));
+        metrics.queryDuration(QueryKind.HISTORY, Duration.ofNanos(System.nanoTime() - start));
         ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), Json::telemetry,
                 page.nextCursor())));
     }

@@ -7,8 +7,12 @@ import io.chargeline.core.command.CommandMetrics;
 import io.chargeline.core.command.CommandStatus;
 import io.chargeline.core.webhook.WebhookMetrics;
 import io.chargeline.core.GatewayMetrics;
+import io.chargeline.core.GatewayMetrics.ConnectRefusal;
+import io.chargeline.core.GatewayMetrics.DropReason;
+import io.chargeline.core.GatewayMetrics.TopicAction;
 import io.chargeline.core.IngestMetrics;
 import io.chargeline.core.QueryMetrics;
+import io.chargeline.core.QueryMetrics.QueryKind;
 import io.chargeline.core.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -22,8 +26,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -42,10 +46,10 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Timer batchLatency;
     private final DistributionSummary batchSize;
     private final Timer pubackLatency;
-    private final Map<String, Counter> connectRefused = new ConcurrentHashMap<>();
-    private final Map<String, Counter> topicRefused = new ConcurrentHashMap<>();
-    private final Map<String, Counter> connectionsDropped = new ConcurrentHashMap<>();
-    private final Map<String, Timer> queries = new ConcurrentHashMap<>();
+    private final Map<ConnectRefusal, Counter> connectRefused = new EnumMap<>(ConnectRefusal.class);
+    private final Map<TopicAction, Counter> topicRefused = new EnumMap<>(TopicAction.class);
+    private final Map<DropReason, Counter> connectionsDropped = new EnumMap<>(DropReason.class);
+    private final Map<QueryKind, Timer> queries = new EnumMap<>(QueryKind.class);
     private final Map<AlarmType, Counter> alarmsRaised = new EnumMap<>(AlarmType.class);
     private final Map<AlarmType, Counter> alarmsCleared = new EnumMap<>(AlarmType.class);
     private final Map<AlarmType, Timer> alarmLateness = new EnumMap<>(AlarmType.class);
@@ -96,12 +100,29 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
         for (CommandInbox.Reply.Outcome reason : CommandInbox.Reply.Outcome.values()) {
             if (reason != CommandInbox.Reply.Outcome.ACCEPTED) {
                 repliesRefused.put(reason, Counter.builder("chargeline_command_replies_refused")
-                        .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                        .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                         .description("command replies refused, by reason").register(registry));
             }
         }
         commandDelivery = Timer.builder("chargeline_command_delivery")
                 .description("command issued to the charger's PUBACK").publishPercentileHistogram().register(registry);
+        for (ConnectRefusal reason : ConnectRefusal.values()) {
+            connectRefused.put(reason, Counter.builder("chargeline_connect_refused").tag("reason", reason.label())
+                    .description("MQTT CONNECTs refused, by reason").register(registry));
+        }
+        for (TopicAction action : TopicAction.values()) {
+            topicRefused.put(action, Counter.builder("chargeline_topic_refused").tag("action", action.label())
+                    .description("PUBLISH/SUBSCRIBE refused by topic rules").register(registry));
+        }
+        for (DropReason reason : DropReason.values()) {
+            connectionsDropped.put(reason, Counter.builder("chargeline_connections_dropped")
+                    .tag("reason", reason.label())
+                    .description("connections closed by the server, by reason").register(registry));
+        }
+        for (QueryKind kind : QueryKind.values()) {
+            queries.put(kind, Timer.builder("chargeline_query_duration").tag("kind", kind.label())
+                    .description("store read time of HTTP queries").publishPercentileHistogram().register(registry));
+        }
         pubackLatency = Timer.builder("chargeline_puback_latency").description("telemetry PUBLISH received to acknowledgement released")
                 .publishPercentileHistogram().register(registry);
     }
@@ -157,21 +178,18 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     }
 
     @Override
-    public void connectRefused(String reason) {
-        connectRefused.computeIfAbsent(reason, r -> Counter.builder("chargeline_connect_refused").tag("reason", r)
-                .description("MQTT CONNECTs refused, by reason").register(registry)).increment();
+    public void connectRefused(ConnectRefusal reason) {
+        connectRefused.get(reason).increment();
     }
 
     @Override
-    public void topicRefused(String action) {
-        topicRefused.computeIfAbsent(action, a -> Counter.builder("chargeline_topic_refused").tag("action", a)
-                .description("PUBLISH/SUBSCRIBE refused by topic rules").register(registry)).increment();
+    public void topicRefused(TopicAction action) {
+        topicRefused.get(action).increment();
     }
 
     @Override
-    public void connectionDropped(String reason) {
-        connectionsDropped.computeIfAbsent(reason, r -> Counter.builder("chargeline_connections_dropped").tag("reason", r)
-                .description("connections closed by the server, by reason").register(registry)).increment();
+    public void connectionDropped(DropReason reason) {
+        connectionsDropped.get(reason).increment();
     }
 
     @Override
@@ -208,10 +226,8 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     }
 
     @Override
-    public void queryDuration(String kind, Duration duration) {
-        queries.computeIfAbsent(kind, k -> Timer.builder("chargeline_query_duration").tag("kind", k)
-                .description("store read time of HTTP queries").publishPercentileHistogram().register(registry))
-                .record(duration);
+    public void queryDuration(QueryKind kind, Duration duration) {
+        queries.get(kind).record(duration);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.chargeline.core.CertificateSubjects;
 import io.chargeline.core.ClientKind;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.GatewayMetrics;
+import io.chargeline.core.GatewayMetrics.ConnectRefusal;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -42,12 +43,12 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
         Optional<X509Certificate> cert = input.getConnectionInformation().getTlsInformation()
                 .map(CertificateAuthenticator::certificateOf);
         if (cert.isEmpty()) {
-            refuse(output, clientId, "no_certificate", ConnackReasonCode.NOT_AUTHORIZED,
+            refuse(output, clientId, ConnectRefusal.NO_CERTIFICATE, ConnackReasonCode.NOT_AUTHORIZED,
                     "a client certificate is required");
             return;
         }
         if (!issuedByOurCa.test(cert.get())) {
-            refuse(output, clientId, "untrusted_certificate", ConnackReasonCode.NOT_AUTHORIZED,
+            refuse(output, clientId, ConnectRefusal.UNTRUSTED_CERTIFICATE, ConnackReasonCode.NOT_AUTHORIZED,
                     "the client certificate is not issued by this server's CA or has expired");
             return;
         }
@@ -55,19 +56,19 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
         ClientKind kind = ClientKind.of(cn);
         String id = kind.idOf(cn);
         if (id == null) {
-            refuse(output, clientId, "bad_certificate_cn", ConnackReasonCode.NOT_AUTHORIZED,
+            refuse(output, clientId, ConnectRefusal.BAD_CERTIFICATE_CN, ConnackReasonCode.NOT_AUTHORIZED,
                     "the certificate CN is not a valid charger id or operator:<name>");
             return;
         }
         if (!cn.equals(clientId)) {
-            refuse(output, clientId, "client_id_mismatch", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            refuse(output, clientId, ConnectRefusal.CLIENT_ID_MISMATCH, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                     "the MQTT client id must equal the certificate CN (" + cn + ")");
             return;
         }
         String serial = cert.get().getSerialNumber().toString(16);
         DeviceService registry = kind == ClientKind.OPERATOR ? operators : devices;
         if (!registry.mayConnect(id, serial)) {
-            refuse(output, clientId, "revoked", ConnackReasonCode.NOT_AUTHORIZED,
+            refuse(output, clientId, ConnectRefusal.REVOKED, ConnackReasonCode.NOT_AUTHORIZED,
                     "the certificate is revoked or no longer the " + kind.noun() + "'s current one");
             return;
         }
@@ -75,8 +76,8 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
         output.authenticateSuccessfully();
     }
 
-    private void refuse(SimpleAuthOutput output, String clientId, String label, ConnackReasonCode code, String why) {
-        metrics.connectRefused(label);
+    private void refuse(SimpleAuthOutput output, String clientId, ConnectRefusal reason, ConnackReasonCode code, String why) {
+        metrics.connectRefused(reason);
         LOG.info("{} CONNECT refused: {}", clientId, why);
         output.failAuthentication(code, why);
     }

@@ -69,7 +69,7 @@ final class ChargerTopicAuthorizer implements PublishAuthorizer, SubscriptionAut
             output.authorizeSuccessfully();
             return;
         }
-        metrics.topicRefused("publish");
+        metrics.topicRefused(GatewayMetrics.TopicAction.PUBLISH);
         String reason = ClientKind.of(clientId) == ClientKind.OPERATOR
                 ? "operator clients may not publish"
                 : "charger " + clientId + " may publish only to telemetry/" + clientId + " and commands/" + clientId
@@ -90,7 +90,7 @@ final class ChargerTopicAuthorizer implements PublishAuthorizer, SubscriptionAut
             output.authorizeSuccessfully();
             return;
         }
-        metrics.topicRefused("subscribe");
+        metrics.topicRefused(GatewayMetrics.TopicAction.SUBSCRIBE);
         String reason = ClientKind.of(clientId) == ClientKind.OPERATOR
                 ? "operator clients may subscribe only to " + AlarmTopic.PREFIX + "#, " + AlarmTopic.PREFIX
                         + "+ or " + AlarmTopic.PREFIX + "{chargerId}"

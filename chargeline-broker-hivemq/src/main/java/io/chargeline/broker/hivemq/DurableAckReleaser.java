@@ -65,7 +65,7 @@ final class DurableAckReleaser implements PubackOutboundInterceptor {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String why = cause instanceof TimeoutException ? "no commit within " + OUTCOME_TIMEOUT : cause.getMessage();
             LOG.warn("{} message not stored ({}); disconnecting it before the PUBACK so it resends", chargerId, why);
-            metrics.connectionDropped("not_durable");
+            metrics.connectionDropped(GatewayMetrics.DropReason.NOT_DURABLE);
             return dropper.untilClosed(chargerId);
         });
     }

@@ -133,7 +133,7 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         holdAsNotDurable(input, new OverloadedException("publishing faster than commits"), start);
         // the same one disconnect the held PUBACKs wait on, logged and counted once
         pending.dropOnce(() -> {
-            metrics.connectionDropped("mqtt3_backlog");
+            metrics.connectionDropped(GatewayMetrics.DropReason.MQTT3_BACKLOG);
             LOG.warn("{} publishes faster than they can be committed (one waited {} ms); disconnecting it without "
                     + "acknowledgement so it resends later", chargerId, waitedMillis);
             return dropper.untilClosed(chargerId);

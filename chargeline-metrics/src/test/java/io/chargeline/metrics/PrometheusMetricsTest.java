@@ -1,0 +1,53 @@
+package io.chargeline.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chargeline.core.GatewayMetrics.ConnectRefusal;
+import io.chargeline.core.GatewayMetrics.DropReason;
+import io.chargeline.core.GatewayMetrics.TopicAction;
+import io.chargeline.core.QueryMetrics.QueryKind;
+import io.chargeline.core.RejectReason;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PrometheusMetricsTest {
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
+
+    @Test
+    void everyLabelledSeries_existsAtZeroBeforeItsFirstEvent() {
+        String scrape = metrics.scrape();
+        for (ConnectRefusal reason : ConnectRefusal.values()) {
+            assertThat(scrape).contains("chargeline_connect_refused_total{reason=\"" + reason.label() + "\"} 0.0");
+        }
+        for (TopicAction action : TopicAction.values()) {
+            assertThat(scrape).contains("chargeline_topic_refused_total{action=\"" + action.label() + "\"} 0.0");
+        }
+        for (DropReason reason : DropReason.values()) {
+            assertThat(scrape).contains("chargeline_connections_dropped_total{reason=\"" + reason.label() + "\"} 0.0");
+        }
+        for (QueryKind kind : QueryKind.values()) {
+            assertThat(scrape).contains("chargeline_query_duration_seconds_count{kind=\"" + kind.label() + "\"} 0");
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            assertThat(scrape).contains("chargeline_events_rejected_total{reason=\"" + reason.name() + "\"} 0.0");
+        }
+    }
+
+    @Test
+    void events_countOnTheirOwnSeries() {
+        metrics.connectRefused(ConnectRefusal.REVOKED);
+        metrics.connectRefused(ConnectRefusal.REVOKED);
+        metrics.topicRefused(TopicAction.SUBSCRIBE);
+        metrics.connectionDropped(DropReason.MQTT3_BACKLOG);
+        metrics.queryDuration(QueryKind.HISTORY, Duration.ofMillis(3));
+
+        assertThat(metrics.scrape()).contains(
+                "chargeline_connect_refused_total{reason=\"revoked\"} 2.0",
+                "chargeline_connect_refused_total{reason=\"no_certificate\"} 0.0",
+                "chargeline_topic_refused_total{action=\"subscribe\"} 1.0",
+                "chargeline_topic_refused_total{action=\"publish\"} 0.0",
+                "chargeline_connections_dropped_total{reason=\"mqtt3_backlog\"} 1.0",
+                "chargeline_query_duration_seconds_count{kind=\"history\"} 1",
+                "chargeline_query_duration_seconds_count{kind=\"latest\"} 0");
+    }
+}
