@@ -11,9 +11,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
@@ -112,14 +109,7 @@ public final class TelemetryValidator {
     }
 
     private static Instant parseTimestamp(JsonNode node) {
-        if (!node.isTextual()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return node.isTextual() ? IsoTimestamps.parse(node.textValue()) : null;
     }
 
     private static ValidationOutcome reject(RejectReason reason, String detail) {
