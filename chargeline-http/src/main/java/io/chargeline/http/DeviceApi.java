@@ -1,10 +1,9 @@
 package io.chargeline.http;
 
-import io.chargeline.core.ChargelineException;
 import io.chargeline.core.CertificateSubjects;
 import io.chargeline.core.ClientKind;
 import io.chargeline.core.DeviceService;
-import io.chargeline.core.NotFoundException;
+import io.chargeline.core.ForbiddenException;
 import io.chargeline.core.artifact.Artifact;
 import io.chargeline.core.artifact.ArtifactService;
 import io.javalin.Javalin;
@@ -56,20 +55,7 @@ public final class DeviceApi implements AutoCloseable {
             config.jetty.addConnector((server, http) -> mutualTlsConnector(server, http, settings));
             config.routes.before("/device/*", ctx -> requireCharger(ctx, devices));
             config.routes.get("/device/v1/artifacts/{artifactId}", ctx -> download(ctx, artifacts));
-            config.routes.exception(ChargelineException.class, (e, ctx) -> {
-                int status = e instanceof NotFoundException ? 404 : e instanceof Forbidden ? 403 : 400;
-                Problem.write(ctx, status, status == 404 ? "Not Found" : status == 403 ? "Forbidden" : "Bad Request",
-                        e.code(), e.getMessage());
-            });
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("device api: {} {} failed", ctx.method(), ctx.path(), e);
-                Problem.write(ctx, 500, "Internal Server Error", "internal_error", "the server failed; see its log");
-            });
-            config.routes.error(404, "*", ctx -> {
-                if (ctx.resultInputStream() == null) {
-                    Problem.write(ctx, 404, "Not Found", "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
-                }
-            });
+            Problem.handleErrors(config);
         }).start();
         DeviceApi api = new DeviceApi(app, settings.publicHost());
         LOG.info("device api: HTTPS with client certificates on {}:{}", settings.bindAddress(), api.port());
@@ -118,7 +104,7 @@ public final class DeviceApi implements AutoCloseable {
         String cn = cert == null ? null : CertificateSubjects.commonName(cert);
         if (cn == null || ClientKind.of(cn) != ClientKind.CHARGER || ClientKind.CHARGER.idOf(cn) == null
                 || !devices.mayConnect(cn, cert.getSerialNumber().toString(16))) {
-            throw new Forbidden("the client certificate is not a provisioned charger's current one");
+            throw new ForbiddenException("the client certificate is not a provisioned charger's current one");
         }
         ctx.attribute("chargerId", cn);
     }
@@ -160,18 +146,6 @@ public final class DeviceApi implements AutoCloseable {
                 out.write(buffer, 0, n);
                 left -= n;
             }
-        }
-    }
-
-    /** The certificate is valid TLS-wise but not a charger's current one. */
-    private static final class Forbidden extends ChargelineException {
-        Forbidden(String message) {
-            super("forbidden", message, null);
-        }
-
-        @Override
-        public boolean isClientError() {
-            return true;
         }
     }
 }

@@ -1,11 +1,6 @@
 package io.chargeline.http;
 
-import io.chargeline.core.ChargelineException;
-import io.chargeline.core.ConflictException;
-import io.chargeline.core.ContentTooLargeException;
 import io.chargeline.core.DeviceService;
-import io.chargeline.core.NotFoundException;
-import io.chargeline.core.OverloadedException;
 import io.chargeline.core.QueryMetrics;
 import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmBook;
@@ -149,20 +144,11 @@ public final class HttpApi implements AutoCloseable {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"chargeline\"");
                 Problem.write(ctx, 401, "Unauthorized", "unauthorized", e.getMessage());
             });
-            config.routes.exception(ChargelineException.class, HttpApi::mapDomainError);
+            Problem.handleErrors(config);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> Problem.write(ctx, e.getStatus(),
                     reason(e.getStatus()), "http_" + e.getStatus(), e.getStatus() == 413
                             ? "request bodies are limited to " + settings.maxRequestBytes() + " bytes"
                             : e.getMessage()));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("http: {} {} failed", ctx.method(), ctx.path(), e);
-                Problem.write(ctx, 500, "Internal Server Error", "internal_error", "the server failed; see its log");
-            });
-            config.routes.error(404, "*", ctx -> {
-                if (ctx.resultInputStream() == null) {
-                    Problem.write(ctx, 404, "Not Found", "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
-                }
-            });
             config.routes.error(405, "*", ctx -> {
                 if (ctx.resultInputStream() == null) {
                     Problem.write(ctx, 405, "Method Not Allowed", "method_not_allowed",
@@ -189,24 +175,6 @@ public final class HttpApi implements AutoCloseable {
         }
         if (!keys.isValid(presented)) {
             throw new AuthenticationRequired("the API key is not valid");
-        }
-    }
-
-    private static void mapDomainError(ChargelineException e, Context ctx) {
-        if (e instanceof NotFoundException) {
-            Problem.write(ctx, 404, "Not Found", e.code(), e.getMessage());
-        } else if (e instanceof ConflictException) {
-            Problem.write(ctx, 409, "Conflict", e.code(), e.getMessage());
-        } else if (e instanceof ContentTooLargeException) {
-            Problem.write(ctx, 413, "Content Too Large", e.code(), e.getMessage());
-        } else if (e instanceof OverloadedException) {
-            ctx.header("Retry-After", "1");
-            Problem.write(ctx, 503, "Service Unavailable", e.code(), e.getMessage());
-        } else if (e.isClientError()) {
-            Problem.write(ctx, 400, "Bad Request", e.code(), e.getMessage());
-        } else {
-            LOG.error("http: {} {} failed", ctx.method(), ctx.path(), e);
-            Problem.write(ctx, 500, "Internal Server Error", e.code(), "the server failed; see its log");
         }
     }
 
