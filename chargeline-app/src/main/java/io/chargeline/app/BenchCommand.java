@@ -8,6 +8,7 @@ import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
 import io.chargeline.tools.bench.QueryBench;
+import io.chargeline.tools.bench.ServerLaunch;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +68,7 @@ final class BenchCommand {
             LoadSettings load = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
                     qos, inflight, payloadBytes, rate);
             Path work = server.workDir("ingest");
-            IngestBench.Settings settings = new IngestBench.Settings(load, server.peer, work, server.jar(),
-                    server.jvmOptions());
+            IngestBench.Settings settings = new IngestBench.Settings(load, server.peer, work, server.launch());
             IngestBench.Outcome outcome = new IngestBench(settings, line -> {
                 console.println(line);
                 console.flush();
@@ -105,7 +105,7 @@ final class BenchCommand {
             PrintWriter console = spec.commandLine().getOut();
             Path work = server.workDir("connections");
             ConnectionsBench.Settings settings = new ConnectionsBench.Settings(devices, concurrency,
-                    duration(hold, "--hold"), server.peer, work, server.jar(), server.jvmOptions());
+                    duration(hold, "--hold"), server.peer, work, server.launch());
             ConnectionsBench.Outcome outcome = new ConnectionsBench(settings, line -> {
                 console.println(line);
                 console.flush();
@@ -149,7 +149,7 @@ final class BenchCommand {
                     1, 16, 200, ingestRate);
             Path work = server.workDir("query");
             QueryBench.Settings settings = new QueryBench.Settings(ingest, clients,
-                    new IngestBench.Settings(ingest, null, work, server.jar(), server.jvmOptions()));
+                    new IngestBench.Settings(ingest, null, work, server.launch()));
             QueryBench.Outcome outcome = new QueryBench(settings, line -> {
                 console.println(line);
                 console.flush();
@@ -184,14 +184,18 @@ final class BenchCommand {
                 + "(e.g. -XX:StartFlightRecording=filename=server.jfr to profile it)")
         List<String> serverJvmOptions = new ArrayList<>();
 
+        @Option(names = "--server-cpus", description = "Pin Chargeline and the peer to these CPUs (taskset -c list, "
+                + "e.g. 1); run the generator apart with taskset too, e.g. taskset -c 0 ./chargeline bench ...")
+        String serverCpus;
+
         Path workDir(String benchmark) {
             return out.resolve(benchmark + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
 
-        List<String> jvmOptions() {
+        ServerLaunch launch() throws Exception {
             List<String> options = new ArrayList<>(List.of("-Xmx" + serverHeap));
             options.addAll(serverJvmOptions);
-            return options;
+            return new ServerLaunch(jar(), options, serverCpus);
         }
 
         Path jar() throws Exception {

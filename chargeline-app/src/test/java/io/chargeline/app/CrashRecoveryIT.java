@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.chargeline.tools.bench.PublishResults;
 import io.chargeline.tools.bench.ChargelineServer;
+import io.chargeline.tools.bench.ServerLaunch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -157,8 +158,8 @@ class CrashRecoveryIT {
     }
 
     private void startServer(String run) throws IOException, InterruptedException {
-        server = ChargelineServer.start(Path.of("target", "chargeline.jar").toAbsolutePath(), dir.resolve("data"),
-                TestPlatform.ADMIN_KEY, List.of("-Xmx512m"), dir.resolve("server-" + run + ".log"));
+        server = ChargelineServer.start(new ServerLaunch(Path.of("target", "chargeline.jar").toAbsolutePath(),
+                List.of("-Xmx512m")), dir.resolve("data"), TestPlatform.ADMIN_KEY, dir.resolve("server-" + run + ".log"));
     }
 
     private Credentials provision(String chargerId) throws Exception {

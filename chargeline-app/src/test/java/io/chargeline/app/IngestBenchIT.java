@@ -8,6 +8,7 @@ import io.chargeline.tools.bench.ConnectionsBench;
 import io.chargeline.tools.bench.IngestBench;
 import io.chargeline.tools.bench.LoadSettings;
 import io.chargeline.tools.bench.QueryBench;
+import io.chargeline.tools.bench.ServerLaunch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class IngestBenchIT {
         LoadSettings load = new LoadSettings(5, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 4, 200);
         List<String> progress = new ArrayList<>();
         IngestBench.Settings settings = new IngestBench.Settings(load, "mosquitto", dir,
-                Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"));
+                new ServerLaunch(Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m")));
 
         IngestBench.Outcome outcome = new IngestBench(settings, progress::add).run();
 
@@ -47,7 +48,7 @@ class IngestBenchIT {
     void pacedRun_sendsAtMostWhatIsDue_andFindsNothingLost() throws Exception {
         LoadSettings load = new LoadSettings(4, Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 4, 200, 100);
         IngestBench.Settings settings = new IngestBench.Settings(load, null, dir,
-                Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"));
+                new ServerLaunch(Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m")));
         long started = System.nanoTime();
 
         IngestBench.Outcome outcome = new IngestBench(settings, line -> {}).run();
@@ -63,7 +64,7 @@ class IngestBenchIT {
     @Test
     void connectionsRun_holdsEveryConnection_onBothServers() throws Exception {
         ConnectionsBench.Settings settings = new ConnectionsBench.Settings(10, 5, Duration.ofMillis(200), "mosquitto",
-                dir, Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"));
+                dir, new ServerLaunch(Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m")));
 
         ConnectionsBench.Outcome outcome = new ConnectionsBench(settings, line -> {}).run();
 
@@ -78,7 +79,7 @@ class IngestBenchIT {
     void queryRun_readsLatestAndHistoryWhileIngesting_withoutErrors() throws Exception {
         LoadSettings ingest = new LoadSettings(5, Duration.ofSeconds(6), Duration.ofSeconds(1), 1, 4, 200, 100);
         QueryBench.Settings settings = new QueryBench.Settings(ingest, 2, new IngestBench.Settings(ingest, null, dir,
-                Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m")));
+                new ServerLaunch(Path.of("target", "chargeline.jar").toAbsolutePath(), List.of("-Xmx512m"))));
 
         QueryBench.Outcome outcome = new QueryBench(settings, line -> {}).run();
 

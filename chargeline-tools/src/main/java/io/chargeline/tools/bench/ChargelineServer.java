@@ -21,19 +21,20 @@ public final class ChargelineServer extends ServerProcess {
         this.api = new ApiClient(URI.create("http://127.0.0.1:" + httpPort), apiKey);
     }
 
-    /** Starts {@code jar} and waits until /health answers. */
-    public static ChargelineServer start(Path jar, Path dataDir, String apiKey, List<String> jvmOptions, Path log)
+    /** Starts the launch's jar and waits until /health answers. */
+    public static ChargelineServer start(ServerLaunch launch, Path dataDir, String apiKey, Path log)
             throws IOException, InterruptedException {
+        Path jar = launch.jar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no runnable jar at " + jar + "; build it with ./mvnw -DskipTests package");
         }
         ChargelineServer server = new ChargelineServer(dataDir, freePort(), freePort(), apiKey);
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        command.addAll(launch.jvmOptions());
         command.addAll(List.of("-jar", jar.toString(), "start", "--data-dir", dataDir.toString(),
                 "--mqtt-port", String.valueOf(server.mqttPort), "--http-port", String.valueOf(server.httpPort)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(launch.pinned(command)).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("CHARGELINE_ADMIN_API_KEY", apiKey);
         server.process = builder.start();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

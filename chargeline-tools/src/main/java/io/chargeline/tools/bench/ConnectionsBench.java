@@ -23,8 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 public final class ConnectionsBench {
     private static final int CONNECTIONS_PER_SOURCE_ADDRESS = 20_000;
 
-    public record Settings(int devices, int concurrency, Duration hold, String peer, Path workDir, Path jar,
-            List<String> serverJvmOptions) {
+    public record Settings(int devices, int concurrency, Duration hold, String peer, Path workDir,
+            ServerLaunch launch) {
         public Settings {
             if (devices < 1) {
                 throw new IllegalArgumentException("--devices must be at least 1");
@@ -50,8 +50,7 @@ public final class ConnectionsBench {
     }
 
     public Outcome run() throws Exception {
-        SideBySide.Results<Result> results = SideBySide.run(settings.workDir(), settings.jar(),
-                settings.serverJvmOptions(), settings.peer(), "conn-", settings.devices(), progress,
+        SideBySide.Results<Result> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(), "conn-", settings.devices(), progress,
                 this::connectAndHold);
         return new Outcome(results.chargeline(), results.peer());
     }

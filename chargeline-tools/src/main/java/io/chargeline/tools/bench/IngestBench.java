@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * optionally, against Mosquitto (relay, no persistence), with the same certificates, in one run.
  */
 public final class IngestBench {
-    /** Where and how to run. {@code jar} is Chargeline's runnable jar; {@code peer} may be null. */
-    public record Settings(LoadSettings load, String peer, Path workDir, Path jar, List<String> serverJvmOptions) {}
+    /** Where and how to run; {@code peer} may be null. */
+    public record Settings(LoadSettings load, String peer, Path workDir, ServerLaunch launch) {}
 
     /** Both runs, and the verification of the Chargeline run. */
     public record Outcome(LoadResult chargeline, ServerMetrics serverMetrics, Verification verification, LoadResult peer) {}
@@ -31,8 +31,7 @@ public final class IngestBench {
 
     public Outcome run() throws Exception {
         Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        SideBySide.Results<Measured> results = SideBySide.run(settings.workDir(), settings.jar(),
-                settings.serverJvmOptions(), settings.peer(), "bench-", settings.load().devices(), progress,
+        SideBySide.Results<Measured> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(), "bench-", settings.load().devices(), progress,
                 (server, fleet) -> {
                     LoadResult load = new IngestLoad(settings.load(), fleet, base, progress)
                             .run(server.name(), "127.0.0.1", server.mqttPort(), server.pid());
@@ -80,6 +79,8 @@ public final class IngestBench {
         m.put("ackedEachSecond", r.ackedEachSecond());
         m.put("connectSeconds", r.connectSeconds());
         m.put("serverCpuCores", r.serverCpuCores());
+        m.put("serverCpuMicrosPerMessage", r.serverCpuMicrosPerMessage());
+        m.put("generatorCpuCores", r.generatorCpuCores());
         m.put("serverRssMiB", r.serverRssMiB());
         m.put("serverPeakRssMiB", r.serverPeakRssMiB());
         return m;
@@ -115,6 +116,9 @@ public final class IngestBench {
         row(out, "PUBACK p99.9 ms", c.pubackMillis().p999(), p == null ? null : p.pubackMillis().p999(), false);
         row(out, "connect all s", c.connectSeconds(), p == null ? null : p.connectSeconds(), false);
         row(out, "server CPU cores", c.serverCpuCores(), p == null ? null : p.serverCpuCores(), false);
+        row(out, "server CPU us per msg", c.serverCpuMicrosPerMessage(),
+                p == null ? null : p.serverCpuMicrosPerMessage(), true);
+        row(out, "generator CPU cores", c.generatorCpuCores(), p == null ? null : p.generatorCpuCores(), false);
         row(out, "server RSS MiB", c.serverRssMiB(), p == null ? null : p.serverRssMiB(), false);
         row(out, "failed publishes", c.failed(), p == null ? null : (double) p.failed(), false);
         out.append(String.format("%-28s %16.1f%n", "Chargeline msgs per commit", o.serverMetrics().meanBatchSize()));

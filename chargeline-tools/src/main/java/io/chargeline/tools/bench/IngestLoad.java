@@ -92,6 +92,7 @@ public final class IngestLoad {
         long ackedAtStart = run.acked.get();
         int seconds = (int) settings.duration().toSeconds();
         double cpuAtMeasureStart = ProcessStats.cpuSeconds(serverPid);
+        double ownCpuAtMeasureStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
         for (int s = 0; s < seconds; s++) {
             Thread.sleep(1000);
             run.second.incrementAndGet();
@@ -101,6 +102,7 @@ public final class IngestLoad {
         long ackedInWindow = run.acked.get() - ackedAtStart;
         double measured = (System.nanoTime() - measureStart) / 1e9;
         double cpuAtMeasureEnd = ProcessStats.cpuSeconds(serverPid);
+        double ownCpuAtMeasureEnd = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
         run.measuring.set(false);
         run.stopped.set(true);
         if (pacer != null) {
@@ -124,12 +126,14 @@ public final class IngestLoad {
             perDevice.put(devices.get(i).chargerId(), run.ackedPerDevice.get(i));
         }
         double cores = cpuBefore < 0 ? -1 : (cpuAtMeasureEnd - cpuAtMeasureStart) / measured;
+        double generatorCores = ownCpuAtMeasureStart < 0 ? -1 : (ownCpuAtMeasureEnd - ownCpuAtMeasureStart) / measured;
         if (run.skipped.get() > 0) {
             progress.accept(String.format("%s: %d sends skipped because a connection had %d unacknowledged: the server "
                     + "could not keep up with --rate", targetName, run.skipped.get(), settings.inflight()));
         }
         return new LoadResult(targetName, run.sent.get(), run.acked.get(), run.failed.get(), measured,
-                ackedInWindow / measured, run.latency.snapshot(), perSecond, perDevice, connectSeconds, cores, rss, peak);
+                ackedInWindow / measured, run.latency.snapshot(), perSecond, perDevice, connectSeconds, cores, generatorCores,
+                rss, peak);
     }
 
     private final class Run {

@@ -19,5 +19,12 @@ public record LoadResult(
         Map<String, Long> ackedPerDevice,
         double connectSeconds,
         double serverCpuCores,
+        double generatorCpuCores,
         double serverRssMiB,
-        double serverPeakRssMiB) {}
+        double serverPeakRssMiB) {
+
+    /** Server CPU per acknowledged message in the measured window, in microseconds; -1 if unknown. */
+    public double serverCpuMicrosPerMessage() {
+        return serverCpuCores < 0 || ackedPerSecond <= 0 ? -1 : serverCpuCores / ackedPerSecond * 1e6;
+    }
+}

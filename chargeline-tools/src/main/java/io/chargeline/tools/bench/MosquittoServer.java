@@ -30,6 +30,12 @@ public final class MosquittoServer extends ServerProcess {
 
     /** Starts Mosquitto on a free loopback port with a server certificate from {@code ca}. */
     public static MosquittoServer start(CertificateAuthority ca, Path workDir) throws IOException, InterruptedException {
+        return start(ca, workDir, null);
+    }
+
+    /** Like {@link #start(CertificateAuthority, Path)}, on the CPUs {@code launch} pins servers to, if any. */
+    public static MosquittoServer start(CertificateAuthority ca, Path workDir, ServerLaunch launch)
+            throws IOException, InterruptedException {
         if (!isInstalled()) {
             throw new IllegalStateException("mosquitto is not installed: apt-get install mosquitto");
         }
@@ -57,7 +63,8 @@ public final class MosquittoServer extends ServerProcess {
                 "use_identity_as_username true",
                 "allow_anonymous false",
                 ""));
-        server.process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
+        List<String> command = List.of(BINARY.toString(), "-c", config.toString());
+        server.process = new ProcessBuilder(launch == null ? command : launch.pinned(command))
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("mosquitto.log").toFile())
                 .start();

@@ -35,7 +35,7 @@ public final class QueryBench {
     public Outcome run() throws Exception {
         Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         IngestBench.Settings paths = settings.paths();
-        return SideBySide.run(paths.workDir(), paths.jar(), paths.serverJvmOptions(), null, "query-",
+        return SideBySide.run(paths.workDir(), paths.launch(), null, "query-",
                 settings.ingest().devices(), progress, (server, fleet) -> measure((ChargelineServer) server, fleet, base))
                 .chargeline();
     }

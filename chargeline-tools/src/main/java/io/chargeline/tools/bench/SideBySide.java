@@ -4,7 +4,6 @@ import io.chargeline.pki.CertificateAuthority;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +23,7 @@ final class SideBySide {
 
     private SideBySide() {}
 
-    static <R> Results<R> run(Path workDir, Path jar, List<String> serverJvmOptions, String peer, String fleetPrefix,
+    static <R> Results<R> run(Path workDir, ServerLaunch launch, String peer, String fleetPrefix,
             int devices, Consumer<String> progress, Measure<R> measure) throws Exception {
         if (peer != null && !peer.equals("mosquitto")) {
             throw new IllegalArgumentException("--peer must be mosquitto");
@@ -33,8 +32,8 @@ final class SideBySide {
         R ours;
         Fleet fleet;
         CertificateAuthority ca;
-        try (ChargelineServer server = ChargelineServer.start(jar, work.resolve("chargeline-data"), API_KEY,
-                serverJvmOptions, work.resolve("chargeline.log"))) {
+        try (ChargelineServer server = ChargelineServer.start(launch, work.resolve("chargeline-data"), API_KEY,
+                work.resolve("chargeline.log"))) {
             progress.accept("Chargeline started (pid " + server.pid() + "); provisioning " + devices
                     + " chargers with CSRs");
             fleet = Fleet.provision(server.api(), fleetPrefix, devices, work.resolve("fleet"));
@@ -43,7 +42,7 @@ final class SideBySide {
         }
         R theirs = null;
         if (peer != null) {
-            try (MosquittoServer mosquitto = MosquittoServer.start(ca, work.resolve("mosquitto"))) {
+            try (MosquittoServer mosquitto = MosquittoServer.start(ca, work.resolve("mosquitto"), launch)) {
                 progress.accept("Mosquitto started (pid " + mosquitto.pid() + ")");
                 theirs = measure.on(mosquitto, fleet);
             }
