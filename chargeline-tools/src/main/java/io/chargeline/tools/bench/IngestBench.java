@@ -33,12 +33,25 @@ public final class IngestBench {
         Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         SideBySide.Results<Measured> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(), "bench-", settings.load().devices(), progress,
                 (server, fleet) -> {
-                    LoadResult load = new IngestLoad(settings.load(), fleet, base, progress)
-                            .run(server.name(), "127.0.0.1", server.mqttPort(), server.pid());
+                    IngestLoad ingest = new IngestLoad(settings.load(), fleet, base, progress);
                     if (!(server instanceof ChargelineServer chargeline)) {
-                        return new Measured(load, null, null);
+                        return new Measured(ingest.run(server.name(), "127.0.0.1", server.mqttPort(), server.pid()),
+                                null, null);
                     }
-                    ServerMetrics metrics = ServerMetrics.parse(chargeline.api().metrics());
+                    String[] scrapes = new String[2];
+                    LoadResult load = ingest.run(server.name(), "127.0.0.1", server.mqttPort(), server.pid(),
+                            new IngestLoad.Window() {
+                                @Override
+                                public void opened() throws Exception {
+                                    scrapes[0] = chargeline.api().metrics();
+                                }
+
+                                @Override
+                                public void closed() throws Exception {
+                                    scrapes[1] = chargeline.api().metrics();
+                                }
+                            });
+                    ServerMetrics metrics = ServerMetrics.between(scrapes[0], scrapes[1]);
                     progress.accept("verifying through the API that every acknowledged message is stored");
                     Instant end = base.plus(Duration.ofHours(1));
                     Verification verification =
@@ -123,11 +136,18 @@ public final class IngestBench {
         row(out, "failed publishes", c.failed(), p == null ? null : (double) p.failed(), false);
         out.append(String.format("%-28s %16.1f%n", "Chargeline msgs per commit", o.serverMetrics().meanBatchSize()));
         out.append(String.format("%-28s %16.2f%n", "Chargeline commit ms", o.serverMetrics().meanCommitMillis()));
+        out.append(String.format("%-28s %16s%n", "Chargeline held PUBACK p50/p99",
+                "<= " + millis(o.serverMetrics().pubackP50Millis()) + " / " + millis(o.serverMetrics().pubackP99Millis())
+                        + " ms"));
         out.append(String.format("%-28s %16s%n", "acked but not stored", o.verification().missing()
                 + (o.verification().lostNothing() ? " (none)" : " LOST")));
         out.append("Chargeline acknowledges after the record is committed with a synced WAL;");
         out.append(p == null ? "\n" : " Mosquitto relays and acknowledges from memory (persistence off).\n");
         return out.toString();
+    }
+
+    private static String millis(double value) {
+        return value < 0 ? "n/a" : String.format("%.1f", value);
     }
 
     private static void row(StringBuilder out, String name, double ours, Double theirs, boolean ratio) {

@@ -45,7 +45,20 @@ public final class IngestLoad {
         this.progress = progress;
     }
 
+    /** Told when the measured window opens and closes, e.g. to read the server's own metrics for just that window. */
+    public interface Window {
+        Window NONE = new Window() {};
+
+        default void opened() throws Exception {}
+
+        default void closed() throws Exception {}
+    }
+
     public LoadResult run(String targetName, String host, int port, long serverPid) throws Exception {
+        return run(targetName, host, port, serverPid, Window.NONE);
+    }
+
+    public LoadResult run(String targetName, String host, int port, long serverPid, Window window) throws Exception {
         List<DeviceIdentity> devices = fleet.devices().subList(0, settings.devices());
         TrustManagerFactory trust = PemKeyStores.trustManagers(fleet.caPem());
         MqttClientExecutorConfig executors = MqttClientExecutorConfig.builder()
@@ -91,6 +104,7 @@ public final class IngestLoad {
         long measureStart = System.nanoTime();
         long ackedAtStart = run.acked.get();
         int seconds = (int) settings.duration().toSeconds();
+        window.opened();
         double cpuAtMeasureStart = ProcessStats.cpuSeconds(serverPid);
         double ownCpuAtMeasureStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
         for (int s = 0; s < seconds; s++) {
@@ -103,6 +117,7 @@ public final class IngestLoad {
         double measured = (System.nanoTime() - measureStart) / 1e9;
         double cpuAtMeasureEnd = ProcessStats.cpuSeconds(serverPid);
         double ownCpuAtMeasureEnd = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
+        window.closed();
         run.measuring.set(false);
         run.stopped.set(true);
         if (pacer != null) {
