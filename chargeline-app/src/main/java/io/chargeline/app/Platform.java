@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -92,7 +93,11 @@ public final class Platform implements AutoCloseable {
 
         RocksDbStorage storage = RocksDbStorage.open(dataDir.resolve("store"), config.retention(), MAX_DEAD_LETTERS);
         shutdownOrder.push(storage);
-        RetentionSweeper sweeper = new RetentionSweeper(storage.telemetry(), clock, Duration.ofHours(1));
+        // finished commands are kept as long as telemetry; open ones stay until they finish or expire
+        RetentionSweeper sweeper = new RetentionSweeper(clock, Duration.ofHours(1), List.of(
+                new RetentionSweeper.Sweep("telemetry day buckets", storage.telemetry()::expire),
+                new RetentionSweeper.Sweep("finished commands",
+                        now -> storage.commands().deleteFinishedBefore(now.minus(config.retention())))));
         shutdownOrder.push(sweeper);
         WebhookRegistry webhooks = new WebhookRegistry(storage.webhooks(), clock);
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), new JdkWebhookSender(), clock,

@@ -1,6 +1,7 @@
 package io.chargeline.core.command;
 
 import io.chargeline.core.Page;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,4 +16,10 @@ public interface CommandStore {
 
     /** Every command not in a final status, oldest first: what a restart must pick up again. */
     List<Command> open();
+
+    /**
+     * Deletes the commands in a final status whose last change is before {@code cutoff} (retention); open
+     * commands stay whatever their age. Returns how many went.
+     */
+    int deleteFinishedBefore(Instant cutoff);
 }

@@ -1,6 +1,7 @@
 package io.chargeline.core.command;
 
 import io.chargeline.core.Page;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,5 +38,12 @@ final class InMemoryCommandStore implements CommandStore {
     @Override
     public List<Command> open() {
         return rows.values().stream().filter(c -> !c.status().isFinal()).toList();
+    }
+
+    @Override
+    public synchronized int deleteFinishedBefore(Instant cutoff) {
+        int before = rows.size();
+        rows.values().removeIf(c -> c.status().isFinal() && c.updatedAt().isBefore(cutoff));
+        return before - rows.size();
     }
 }

@@ -5,6 +5,7 @@ import io.chargeline.core.command.Command;
 import io.chargeline.core.command.CommandStatus;
 import io.chargeline.core.command.CommandStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.rocksdb.WriteOptions;
 final class RocksDbCommandStore implements CommandStore {
     /** A status filter reads at most this many rows per page before it returns what it found. */
     private static final int MAX_SCANNED = 10_000;
+    private static final int DELETE_BATCH = 1_000;
 
     private final RocksDB db;
     private final ColumnFamilyHandle commands;
@@ -95,6 +97,43 @@ final class RocksDbCommandStore implements CommandStore {
             }
         }
         return out;
+    }
+
+    /** One pass over every command; deletions go in synced batches of {@link #DELETE_BATCH}. */
+    @Override
+    public int deleteFinishedBefore(Instant cutoff) {
+        int deleted = 0;
+        List<byte[]> doomed = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(commands)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                String key = new String(it.key(), StandardCharsets.US_ASCII);
+                int slash = key.indexOf('/');
+                Command c = CommandCodec.decode(key.substring(slash + 1), key.substring(0, slash), it.value());
+                if (c.status().isFinal() && c.updatedAt().isBefore(cutoff)) {
+                    doomed.add(it.key());
+                }
+                if (doomed.size() == DELETE_BATCH) {
+                    deleted += delete(doomed);
+                }
+            }
+        }
+        return deleted + delete(doomed);
+    }
+
+    private int delete(List<byte[]> keys) {
+        int n = keys.size();
+        if (n > 0) {
+            RocksCalls.write("command retention", () -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (byte[] key : keys) {
+                        batch.delete(commands, key);
+                    }
+                    db.write(syncWrites, batch);
+                }
+            });
+            keys.clear();
+        }
+        return n;
     }
 
     private static byte[] key(String chargerId, String commandId) {
