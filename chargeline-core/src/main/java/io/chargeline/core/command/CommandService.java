@@ -304,6 +304,11 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         return Reply.accepted(durable);
     }
 
+    /** The commands not yet final, as they are now. */
+    public List<Command> open() {
+        return List.copyOf(open.values());
+    }
+
     /** Commands not yet final. */
     public int openCount() {
         return open.size();

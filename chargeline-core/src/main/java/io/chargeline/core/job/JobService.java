@@ -120,8 +120,9 @@ public final class JobService implements AutoCloseable {
         }
         commands.addListener(this::commandChanged);
         worker.call(() -> {
+            Map<String, Map<String, Command>> issuedUpdates = openUpdatesByJob();
             for (Job job : store.running()) {
-                pickUp(job);
+                pickUp(job, issuedUpdates.getOrDefault(job.id(), Map.of()));
             }
             return null;
         });
@@ -408,10 +409,28 @@ public final class JobService implements AutoCloseable {
                 + r.counts.getOrDefault(ExecutionStatus.TIMED_OUT, 0);
     }
 
-    /** After a restart: rebuilds a running job and catches up with commands that moved meanwhile. */
-    private void pickUp(Job job) {
+    /**
+     * After a restart: rebuilds a running job and catches up with commands that moved meanwhile.
+     *
+     * <p>Starting an execution is two writes, the update command and then the execution that points to it. A
+     * crash between them leaves the execution PENDING with its command already issued; {@code issuedUpdates}
+     * (open update commands of this job, by charger) lets such an execution adopt its command instead of the
+     * charger getting a second update.
+     */
+    private void pickUp(Job job, Map<String, Command> issuedUpdates) {
         Rollout r = new Rollout(job);
-        List<Execution> all = store.allExecutions(job.id());
+        List<Execution> all = new ArrayList<>(store.allExecutions(job.id()));
+        for (int i = 0; i < all.size(); i++) {
+            Execution e = all.get(i);
+            Command orphan = issuedUpdates.get(e.chargerId());
+            if (e.status() == ExecutionStatus.PENDING && orphan != null) {
+                LOG.warn("job {}: the update for {} was issued just before a stop (command {}); following it "
+                        + "instead of issuing another", job.id(), e.chargerId(), orphan.id());
+                e = e.started(orphan.id(), orphan.issuedAt());
+                store.save(e);
+                all.set(i, e);
+            }
+        }
         for (Execution e : all) {
             r.byCharger.put(e.chargerId(), e);
             r.count(null, e.status());
@@ -437,6 +456,20 @@ public final class JobService implements AutoCloseable {
     }
 
     // --- helpers ---
+
+    /** Open update commands by the job named in their payload, then by charger. */
+    private Map<String, Map<String, Command>> openUpdatesByJob() {
+        Map<String, Map<String, Command>> out = new HashMap<>();
+        for (Command c : commands.open()) {
+            if (c.name().equals("update")) {
+                JsonNode jobId = parse(c.payloadJson()).get("jobId");
+                if (jobId != null && jobId.isTextual()) {
+                    out.computeIfAbsent(jobId.textValue(), id -> new HashMap<>()).put(c.chargerId(), c);
+                }
+            }
+        }
+        return out;
+    }
 
     private void commandChanged(Command c) {
         String jobId = jobOfCommand.get(c.id());

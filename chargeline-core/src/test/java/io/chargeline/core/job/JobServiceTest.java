@@ -165,6 +165,30 @@ class JobServiceTest {
     }
 
     @Test
+    void aStopBetweenIssuingTheUpdateAndRecordingIt_adoptsThatUpdate_insteadOfSendingASecond() throws Exception {
+        provision("CH-1", "CH-2");
+        Job job = jobs.create(spec(List.of("CH-1", "CH-2"), new Job.Rollout(1, null), null));
+        runDue();
+        jobs.close();
+        // what startNext wrote before the stop: the command, but not yet the execution pointing to it
+        Command issued = commands.issue("CH-2", "update", "{\"jobId\":\"" + job.id() + "\",\"version\":\"2.0.0\"}",
+                Duration.ofMinutes(30));
+        commands.drain();
+        assertThat(store.executions.get(job.id() + "/CH-2").status()).isEqualTo(ExecutionStatus.PENDING);
+
+        jobs = new JobService(store, devices, commands, clock); // the restart
+        clock.set(T0.plusSeconds(120));
+        runDue();
+
+        Execution adopted = store.executions.get(job.id() + "/CH-2");
+        assertThat(adopted.commandId()).isEqualTo(issued.id());
+        assertThat(adopted.status()).isEqualTo(ExecutionStatus.QUEUED);
+        assertThat(commands.list("CH-2", null, null, 10).items()).extracting(Command::id).containsExactly(issued.id());
+        reply("CH-2", job, "{\"status\":\"SUCCEEDED\"}");
+        assertThat(store.executions.get(job.id() + "/CH-2").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+
+    @Test
     void anUpdateThatOutlivesTheTimeout_isTimedOut_andCountsAsAFailure() {
         provision("CH-1", "CH-2");
         Job job = jobs.create(spec(List.of("CH-1", "CH-2"), new Job.Rollout(60_000, 1), new Job.Abort(0.5, 1)));
