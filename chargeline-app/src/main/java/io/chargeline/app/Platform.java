@@ -93,11 +93,13 @@ public final class Platform implements AutoCloseable {
 
         RocksDbStorage storage = RocksDbStorage.open(dataDir.resolve("store"), config.retention(), MAX_DEAD_LETTERS);
         shutdownOrder.push(storage);
-        // finished commands are kept as long as telemetry; open ones stay until they finish or expire
+        // finished commands and jobs are kept as long as telemetry; open ones stay until they finish
         RetentionSweeper sweeper = new RetentionSweeper(clock, Duration.ofHours(1), List.of(
                 new RetentionSweeper.Sweep("telemetry day buckets", storage.telemetry()::expire),
                 new RetentionSweeper.Sweep("finished commands",
-                        now -> storage.commands().deleteFinishedBefore(now.minus(config.retention())))));
+                        now -> storage.commands().deleteFinishedBefore(now.minus(config.retention()))),
+                new RetentionSweeper.Sweep("finished update jobs",
+                        now -> storage.jobs().deleteSettledBefore(now.minus(config.retention())))));
         shutdownOrder.push(sweeper);
         WebhookRegistry webhooks = new WebhookRegistry(storage.webhooks(), clock);
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), new JdkWebhookSender(), clock,

@@ -50,7 +50,7 @@ final class StartCommand implements Callable<Integer> {
     List<String> hostnames;
 
     @Option(names = "--retention", defaultValue = "${env:CHARGELINE_RETENTION:-P90D}",
-            description = "How long telemetry and finished commands are kept (ISO-8601 duration). Default: ${DEFAULT-VALUE}")
+            description = "How long telemetry, finished commands and finished jobs are kept (ISO-8601 duration). Default: ${DEFAULT-VALUE}")
     String retention;
 
     @Option(names = "--silence-threshold", defaultValue = "${env:CHARGELINE_SILENCE_THRESHOLD:-PT5M}",

@@ -1,6 +1,7 @@
 package io.chargeline.core.job;
 
 import io.chargeline.core.Page;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,4 +27,10 @@ public interface JobStore {
 
     /** Jobs not settled: in progress, or ended while executions still ran (stored without counts). */
     List<Job> running();
+
+    /**
+     * Deletes the settled jobs (final, with counts) that finished before {@code cutoff}, with their executions
+     * (retention). Returns how many jobs went.
+     */
+    int deleteSettledBefore(Instant cutoff);
 }

@@ -1,6 +1,7 @@
 package io.chargeline.core.job;
 
 import io.chargeline.core.Page;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,18 @@ final class InMemoryJobStore implements JobStore {
     public void create(Job job, List<Execution> all) {
         save(job);
         all.forEach(this::save);
+    }
+
+    @Override
+    public synchronized int deleteSettledBefore(Instant cutoff) {
+        List<String> doomed = jobs.values().stream()
+                .filter(j -> j.status().isFinal() && !j.counts().isEmpty() && j.finishedAt().isBefore(cutoff))
+                .map(Job::id).toList();
+        for (String id : doomed) {
+            jobs.remove(id);
+            executions.keySet().removeIf(key -> key.startsWith(id + "/"));
+        }
+        return doomed.size();
     }
 
     @Override

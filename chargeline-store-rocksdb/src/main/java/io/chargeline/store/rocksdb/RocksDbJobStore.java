@@ -7,6 +7,7 @@ import io.chargeline.core.job.Job;
 import io.chargeline.core.job.JobStatus;
 import io.chargeline.core.job.JobStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,6 +114,31 @@ final class RocksDbJobStore implements JobStore {
             }
         }
         return out;
+    }
+
+    /** Each settled job goes with its executions in one synced batch (a range delete for the executions). */
+    @Override
+    public int deleteSettledBefore(Instant cutoff) {
+        List<String> doomed = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(jobs)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Job j = JobCodec.decodeJob(new String(it.key(), StandardCharsets.US_ASCII), it.value());
+                if (j.status().isFinal() && !j.counts().isEmpty() && j.finishedAt().isBefore(cutoff)) {
+                    doomed.add(j.id());
+                }
+            }
+        }
+        for (String jobId : doomed) {
+            RocksCalls.write("job retention", () -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    // '0' is the byte after '/': the range covers exactly this job's executions
+                    batch.deleteRange(executions, bytes(jobId + "/"), bytes(jobId + "0"));
+                    batch.delete(jobs, bytes(jobId));
+                    db.write(syncWrites, batch);
+                }
+            });
+        }
+        return doomed.size();
     }
 
     private static Execution decode(String jobId, byte[] prefix, RocksIterator it) {

@@ -47,6 +47,29 @@ class RocksDbJobStoreTest extends StorageFixture {
                 .containsExactly("CH-3");
     }
 
+    @Test
+    void retention_deletesSettledJobsFinishedBeforeTheCutoff_withTheirExecutions_andNothingElse() {
+        Job settled = job("0000000000000001", JobStatus.COMPLETED, Map.of(ExecutionStatus.SUCCEEDED, 2));
+        Job endedStillRunning = job("0000000000000002", JobStatus.CANCELLED, Map.of());
+        Job running = job("0000000000000003", JobStatus.IN_PROGRESS, Map.of());
+        for (Job j : List.of(settled, endedStillRunning, running)) {
+            storage.jobs().create(j, List.of(Execution.pending(j.id(), "CH-1"), Execution.pending(j.id(), "CH-2")));
+        }
+
+        assertThat(storage.jobs().deleteSettledBefore(T0.plusSeconds(60))).isZero(); // finished exactly at the cutoff
+        int deleted = storage.jobs().deleteSettledBefore(T0.plusSeconds(61));
+        reopen();
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(storage.jobs().find(settled.id())).isEmpty();
+        assertThat(storage.jobs().allExecutions(settled.id())).isEmpty();
+        assertThat(storage.jobs().find(endedStillRunning.id())).contains(endedStillRunning);
+        assertThat(storage.jobs().allExecutions(endedStillRunning.id())).hasSize(2);
+        assertThat(storage.jobs().allExecutions(running.id())).hasSize(2);
+        assertThat(storage.jobs().list(null, 10).items()).extracting(Job::id)
+                .containsExactly(running.id(), endedStillRunning.id());
+    }
+
     private static Job job(String id, JobStatus status, Map<ExecutionStatus, Integer> counts) {
         return new Job(id, Job.Type.FIRMWARE, "2.0.0", "https://x/fw.bin", "a".repeat(64), 10L, false, 3,
                 new Job.Rollout(100, 5), new Job.Abort(0.1, 20), Duration.ofMinutes(30), status, T0,
