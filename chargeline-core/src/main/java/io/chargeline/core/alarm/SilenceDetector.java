@@ -1,5 +1,6 @@
 package io.chargeline.core.alarm;
 
+import io.chargeline.core.DeadlineLoop;
 import io.chargeline.core.DeadlineQueue;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SilenceDetector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SilenceDetector.class);
-    /** The liveness mark is written this often; it tells a restart when the server stopped. */
-    static final Duration ALIVE_MARK_PERIOD = Duration.ofSeconds(1);
+    /**
+     * The liveness mark is written this often; it tells a restart when the server stopped. The loop runs a pass
+     * at least this often ({@link DeadlineLoop#MAX_SLEEP_MILLIS}).
+     */
+    static final Duration ALIVE_MARK_PERIOD = Duration.ofMillis(DeadlineLoop.MAX_SLEEP_MILLIS);
 
     private final AlarmBook book;
     private final AlarmStore store;
@@ -39,8 +43,8 @@ public final class SilenceDetector implements AutoCloseable {
     private final ConcurrentHashMap<String, Charger> chargers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> toClear = new ConcurrentLinkedQueue<>();
     private final DeadlineQueue<Charger> timers = new DeadlineQueue<>();
-    private volatile boolean running;
-    private Thread thread;
+    /** Runs {@link #runDue}; while clears wait to be retried it runs again at once instead of sleeping. */
+    private final DeadlineLoop loop;
     private Instant lastAliveMark = Instant.EPOCH;
 
     public SilenceDetector(AlarmBook book, AlarmStore store, Clock clock, Duration defaultThreshold) {
@@ -48,6 +52,8 @@ public final class SilenceDetector implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.defaultThreshold = requirePositive(defaultThreshold);
+        this.loop = new DeadlineLoop("chargeline-silence-detector", timers, clock, this::runDue,
+                () -> !toClear.isEmpty());
     }
 
     /**
@@ -82,14 +88,8 @@ public final class SilenceDetector implements AutoCloseable {
     }
 
     /** Starts the timer thread. */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::loop, "chargeline-silence-detector");
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        loop.start();
     }
 
     /** Called for every accepted telemetry message, from any thread. */
@@ -218,22 +218,6 @@ public final class SilenceDetector implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                runDue();
-                if (toClear.isEmpty() && running) {
-                    timers.await(clock.millis(), ALIVE_MARK_PERIOD.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("alarms: detector pass failed; continuing", e);
-            }
-        }
-    }
-
     /** Sets the charger's timer, unless an earlier one will look at it first. */
     private void arm(Charger c, Instant deadline) {
         timers.arm(c, deadline.toEpochMilli());
@@ -270,19 +254,7 @@ public final class SilenceDetector implements AutoCloseable {
 
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-        }
-        if (t != null) {
-            timers.wakeUp();
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
         try {
             store.markAlive(clock.instant());
         } catch (RuntimeException e) {
