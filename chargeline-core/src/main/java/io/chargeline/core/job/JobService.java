@@ -405,8 +405,13 @@ public final class JobService implements AutoCloseable {
     }
 
     private static int failures(Rollout r) {
-        return r.counts.getOrDefault(ExecutionStatus.FAILED, 0) + r.counts.getOrDefault(ExecutionStatus.REJECTED, 0)
-                + r.counts.getOrDefault(ExecutionStatus.TIMED_OUT, 0);
+        int failed = 0;
+        for (Map.Entry<ExecutionStatus, Integer> count : r.counts.entrySet()) {
+            if (count.getKey().isFailure()) {
+                failed += count.getValue();
+            }
+        }
+        return failed;
     }
 
     /**
@@ -419,19 +424,10 @@ public final class JobService implements AutoCloseable {
      */
     private void pickUp(Job job, Map<String, Command> issuedUpdates) {
         Rollout r = new Rollout(job);
-        List<Execution> all = new ArrayList<>(store.allExecutions(job.id()));
-        for (int i = 0; i < all.size(); i++) {
-            Execution e = all.get(i);
-            Command orphan = issuedUpdates.get(e.chargerId());
-            if (e.status() == ExecutionStatus.PENDING && orphan != null) {
-                LOG.warn("job {}: the update for {} was issued just before a stop (command {}); following it "
-                        + "instead of issuing another", job.id(), e.chargerId(), orphan.id());
-                e = e.started(orphan.id(), orphan.issuedAt());
-                store.save(e);
-                all.set(i, e);
-            }
-        }
-        for (Execution e : all) {
+        List<Execution> all = new ArrayList<>();
+        for (Execution stored : store.allExecutions(job.id())) {
+            Execution e = adoptIssuedUpdate(job, stored, issuedUpdates.get(stored.chargerId()));
+            all.add(e);
             r.byCharger.put(e.chargerId(), e);
             r.count(null, e.status());
             if (e.status() == ExecutionStatus.PENDING && !job.status().isFinal()) {
@@ -453,6 +449,18 @@ public final class JobService implements AutoCloseable {
             releases.arm(job.id(), r.nextReleaseMillis);
         }
         LOG.info("job {}: picked up ({} pending, {} running)", job.id(), r.pending.size(), r.running);
+    }
+
+    /** {@code e} started with {@code issued} if it is still PENDING although its update went out; else {@code e}. */
+    private Execution adoptIssuedUpdate(Job job, Execution e, Command issued) {
+        if (e.status() != ExecutionStatus.PENDING || issued == null) {
+            return e;
+        }
+        LOG.warn("job {}: the update for {} was issued just before a stop (command {}); following it instead of "
+                + "issuing another", job.id(), e.chargerId(), issued.id());
+        Execution started = e.started(issued.id(), issued.issuedAt());
+        store.save(started);
+        return started;
     }
 
     // --- helpers ---
