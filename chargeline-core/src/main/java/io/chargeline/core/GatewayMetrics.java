@@ -1,7 +1,6 @@
 package io.chargeline.core;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** What the device gateway reports; implemented by the metrics adapter. */
 public interface GatewayMetrics {
@@ -9,20 +8,12 @@ public interface GatewayMetrics {
 
     /** Why a CONNECT was refused. */
     enum ConnectRefusal {
-        NO_CERTIFICATE, UNTRUSTED_CERTIFICATE, BAD_CERTIFICATE_CN, CLIENT_ID_MISMATCH, REVOKED;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        NO_CERTIFICATE, UNTRUSTED_CERTIFICATE, BAD_CERTIFICATE_CN, CLIENT_ID_MISMATCH, REVOKED
     }
 
     /** What a client tried on a topic it may not use. */
     enum TopicAction {
-        PUBLISH, SUBSCRIBE;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        PUBLISH, SUBSCRIBE
     }
 
     /** Why the server closed a connection. */
@@ -30,11 +21,7 @@ public interface GatewayMetrics {
         /** an acknowledgement was held for a message that could not be made durable */
         NOT_DURABLE,
         /** an MQTT 3 client published faster than its messages could be committed */
-        MQTT3_BACKLOG;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        MQTT3_BACKLOG
     }
 
     default void connectRefused(ConnectRefusal reason) {}

@@ -1,7 +1,6 @@
 package io.chargeline.core;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** What the query API reports; implemented by the metrics adapter. */
 public interface QueryMetrics {
@@ -9,11 +8,7 @@ public interface QueryMetrics {
 
     /** The store reads the telemetry API times. */
     enum QueryKind {
-        LATEST, COUNT, HISTORY;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        LATEST, COUNT, HISTORY
     }
 
     /** One store read of {@code kind} took {@code duration}. */

@@ -100,31 +100,36 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
         for (CommandInbox.Reply.Outcome reason : CommandInbox.Reply.Outcome.values()) {
             if (reason != CommandInbox.Reply.Outcome.ACCEPTED) {
                 repliesRefused.put(reason, Counter.builder("chargeline_command_replies_refused")
-                        .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                        .tag("reason", label(reason))
                         .description("command replies refused, by reason").register(registry));
             }
         }
         commandDelivery = Timer.builder("chargeline_command_delivery")
                 .description("command issued to the charger's PUBACK").publishPercentileHistogram().register(registry);
         for (ConnectRefusal reason : ConnectRefusal.values()) {
-            connectRefused.put(reason, Counter.builder("chargeline_connect_refused").tag("reason", reason.label())
+            connectRefused.put(reason, Counter.builder("chargeline_connect_refused").tag("reason", label(reason))
                     .description("MQTT CONNECTs refused, by reason").register(registry));
         }
         for (TopicAction action : TopicAction.values()) {
-            topicRefused.put(action, Counter.builder("chargeline_topic_refused").tag("action", action.label())
+            topicRefused.put(action, Counter.builder("chargeline_topic_refused").tag("action", label(action))
                     .description("PUBLISH/SUBSCRIBE refused by topic rules").register(registry));
         }
         for (DropReason reason : DropReason.values()) {
             connectionsDropped.put(reason, Counter.builder("chargeline_connections_dropped")
-                    .tag("reason", reason.label())
+                    .tag("reason", label(reason))
                     .description("connections closed by the server, by reason").register(registry));
         }
         for (QueryKind kind : QueryKind.values()) {
-            queries.put(kind, Timer.builder("chargeline_query_duration").tag("kind", kind.label())
+            queries.put(kind, Timer.builder("chargeline_query_duration").tag("kind", label(kind))
                     .description("store read time of HTTP queries").publishPercentileHistogram().register(registry));
         }
         pubackLatency = Timer.builder("chargeline_puback_latency").description("telemetry PUBLISH received to acknowledgement released")
                 .publishPercentileHistogram().register(registry);
+    }
+
+    /** A reason or kind as a Prometheus label value: its name in lower case. */
+    private static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     /** Registers a gauge read at scrape time. */

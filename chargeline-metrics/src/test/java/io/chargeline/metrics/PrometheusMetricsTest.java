@@ -8,6 +8,7 @@ import io.chargeline.core.GatewayMetrics.TopicAction;
 import io.chargeline.core.QueryMetrics.QueryKind;
 import io.chargeline.core.RejectReason;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class PrometheusMetricsTest {
@@ -17,20 +18,24 @@ class PrometheusMetricsTest {
     void everyLabelledSeries_existsAtZeroBeforeItsFirstEvent() {
         String scrape = metrics.scrape();
         for (ConnectRefusal reason : ConnectRefusal.values()) {
-            assertThat(scrape).contains("chargeline_connect_refused_total{reason=\"" + reason.label() + "\"} 0.0");
+            assertThat(scrape).contains("chargeline_connect_refused_total{reason=\"" + label(reason) + "\"} 0.0");
         }
         for (TopicAction action : TopicAction.values()) {
-            assertThat(scrape).contains("chargeline_topic_refused_total{action=\"" + action.label() + "\"} 0.0");
+            assertThat(scrape).contains("chargeline_topic_refused_total{action=\"" + label(action) + "\"} 0.0");
         }
         for (DropReason reason : DropReason.values()) {
-            assertThat(scrape).contains("chargeline_connections_dropped_total{reason=\"" + reason.label() + "\"} 0.0");
+            assertThat(scrape).contains("chargeline_connections_dropped_total{reason=\"" + label(reason) + "\"} 0.0");
         }
         for (QueryKind kind : QueryKind.values()) {
-            assertThat(scrape).contains("chargeline_query_duration_seconds_count{kind=\"" + kind.label() + "\"} 0");
+            assertThat(scrape).contains("chargeline_query_duration_seconds_count{kind=\"" + label(kind) + "\"} 0");
         }
         for (RejectReason reason : RejectReason.values()) {
             assertThat(scrape).contains("chargeline_events_rejected_total{reason=\"" + reason.name() + "\"} 0.0");
         }
+    }
+
+    private static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     @Test
