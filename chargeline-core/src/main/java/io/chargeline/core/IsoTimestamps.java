@@ -1,7 +1,10 @@
 package io.chargeline.core;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.Year;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
@@ -47,8 +50,8 @@ public final class IsoTimestamps {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour < 0 || hour > 23
-                || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return null;
         }
         int i = 19;
@@ -71,7 +74,7 @@ public final class IsoTimestamps {
         if (offsetSeconds == Integer.MIN_VALUE) {
             return null;
         }
-        long epochDay = epochDay(year, month, day);
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
         long epochSecond = epochDay * 86_400 + hour * 3_600L + minute * 60L + second - offsetSeconds;
         return Instant.ofEpochSecond(epochSecond, nanos);
     }
@@ -111,33 +114,5 @@ public final class IsoTimestamps {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    private static int daysIn(int month, int year) {
-        return switch (month) {
-            case 2 -> isLeap(year) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-    }
-
-    private static boolean isLeap(int year) {
-        return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    }
-
-    /** Days since 1970-01-01 of a proleptic Gregorian date (the algorithm of {@code LocalDate.toEpochDay}). */
-    private static long epochDay(int year, int month, int day) {
-        long y = year;
-        long total = 365 * y;
-        total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
-        total += (367 * month - 362) / 12;
-        total += day - 1;
-        if (month > 2) {
-            total--;
-            if (!isLeap(year)) {
-                total--;
-            }
-        }
-        return total - 719_528; // days from year 0 to 1970
     }
 }
