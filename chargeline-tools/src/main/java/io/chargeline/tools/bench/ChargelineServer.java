@@ -34,7 +34,8 @@ public final class ChargelineServer extends ServerProcess {
         command.addAll(launch.jvmOptions());
         command.addAll(List.of("-jar", jar.toString(), "start", "--data-dir", dataDir.toString(),
                 "--mqtt-port", String.valueOf(server.mqttPort), "--http-port", String.valueOf(server.httpPort)));
-        ProcessBuilder builder = new ProcessBuilder(launch.pinned(command)).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(launch.pinned(command)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("CHARGELINE_ADMIN_API_KEY", apiKey);
         server.process = builder.start();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

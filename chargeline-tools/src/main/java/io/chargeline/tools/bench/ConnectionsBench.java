@@ -50,8 +50,8 @@ public final class ConnectionsBench {
     }
 
     public Outcome run() throws Exception {
-        SideBySide.Results<Result> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(), "conn-", settings.devices(), progress,
-                this::connectAndHold);
+        SideBySide.Results<Result> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(),
+                "conn-", settings.devices(), progress, this::connectAndHold);
         return new Outcome(results.chargeline(), results.peer());
     }
 

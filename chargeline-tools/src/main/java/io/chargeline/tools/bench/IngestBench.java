@@ -31,8 +31,8 @@ public final class IngestBench {
 
     public Outcome run() throws Exception {
         Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        SideBySide.Results<Measured> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(), "bench-", settings.load().devices(), progress,
-                (server, fleet) -> {
+        SideBySide.Results<Measured> results = SideBySide.run(settings.workDir(), settings.launch(), settings.peer(),
+                "bench-", settings.load().devices(), progress, (server, fleet) -> {
                     IngestLoad ingest = new IngestLoad(settings.load(), fleet, base, progress);
                     if (!(server instanceof ChargelineServer chargeline)) {
                         return new Measured(ingest.run(server.name(), "127.0.0.1", server.mqttPort(), server.pid()),

@@ -17,7 +17,7 @@ public record ServerMetrics(double commits, double meanBatchSize, double meanCom
         double pubackP99Millis) {
     private static final String PUBACK_BUCKET = "chargeline_puback_latency_seconds_bucket{le=\"";
 
-    /** The window between two scrapes of {@code /metrics}. */
+    /** The window between two scrapes of {@code /metrics}; an empty {@code before} means since the start. */
     static ServerMetrics between(String before, String after) {
         double batches = delta(before, after, "chargeline_ingest_batch_size_count");
         double messages = delta(before, after, "chargeline_ingest_batch_size_sum");
@@ -28,11 +28,6 @@ public record ServerMetrics(double commits, double meanBatchSize, double meanCom
         buckets(after).forEach((le, count) -> buckets.put(le, count - start.getOrDefault(le, 0.0)));
         return new ServerMetrics(batches, batches == 0 ? 0 : messages / batches,
                 timed == 0 ? 0 : seconds * 1000 / timed, quantileMillis(buckets, 0.50), quantileMillis(buckets, 0.99));
-    }
-
-    /** Everything since the server started. */
-    static ServerMetrics parse(String prometheus) {
-        return between("", prometheus);
     }
 
     /** Cumulative bucket counts by upper bound in seconds ({@code +Inf} as infinity). */

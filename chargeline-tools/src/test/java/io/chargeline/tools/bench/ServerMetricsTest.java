@@ -17,7 +17,7 @@ class ServerMetricsTest {
                 chargeline_ingest_batch_latency_seconds_sum 0.02
                 """;
 
-        ServerMetrics m = ServerMetrics.parse(text);
+        ServerMetrics m = ServerMetrics.between("", text);
 
         assertThat(m.commits()).isEqualTo(4);
         assertThat(m.meanBatchSize()).isEqualTo(250);
@@ -59,6 +59,6 @@ class ServerMetricsTest {
 
     @Test
     void missingSeries_isZeroNotAnError() {
-        assertThat(ServerMetrics.parse("")).isEqualTo(new ServerMetrics(0, 0, 0, -1, -1));
+        assertThat(ServerMetrics.between("", "")).isEqualTo(new ServerMetrics(0, 0, 0, -1, -1));
     }
 }
