@@ -2,12 +2,14 @@ package io.chargeline.app;
 
 import io.chargeline.broker.hivemq.GatewaySettings;
 import io.chargeline.broker.hivemq.HiveMqGateway;
+import io.chargeline.core.CommitHealth;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.PipelineSettings;
 import io.chargeline.core.Presence;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.RetentionSweeper;
+import io.chargeline.core.TelemetryValidator;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ChargerDirectory;
@@ -123,8 +125,9 @@ public final class Platform implements AutoCloseable {
         JobService jobs = new JobService(storage.jobs(), devices, commands, clock);
         jobs.start();
         shutdownOrder.push(jobs);
-        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), clock, metrics, PipelineSettings.DEFAULTS,
-                record -> {
+        TelemetryValidator validator = new TelemetryValidator(clock, config.retention());
+        IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), validator, clock, metrics,
+                PipelineSettings.DEFAULTS, record -> {
                     silence.telemetryReceived(record.chargerId(), record.receivedAt());
                     rules.received(record);
                     jobs.telemetryReceived(record);
@@ -156,7 +159,7 @@ public final class Platform implements AutoCloseable {
         }
 
         Map<String, Supplier<ComponentHealth>> health = new LinkedHashMap<>();
-        health.put("store", () -> ComponentHealth.of(pipeline.isHealthy(), Map.of("engine", "rocksdb")));
+        health.put("store", () -> storeHealth(pipeline.commitHealth()));
         health.put("pipeline", () -> pipelineHealth(pipeline));
         health.put("gateway", () -> ComponentHealth.of(true, Map.of("connectedDevices", gateway.connectedDevices())));
         ArtifactService artifacts = new ArtifactService(storage.artifacts(), dataDir.resolve("artifacts"), clock,
@@ -172,10 +175,27 @@ public final class Platform implements AutoCloseable {
         shutdownOrder.push(http);
     }
 
+    /** Degraded for a while after any failed commit, down while commits keep failing. */
+    private static ComponentHealth storeHealth(CommitHealth.Report commits) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("engine", "rocksdb");
+        details.put("failedCommits", commits.failedCommits());
+        if (commits.lastFailureAt() != null) {
+            details.put("lastFailureAt", commits.lastFailureAt().toString());
+            details.put("lastError", String.valueOf(commits.lastError()));
+        }
+        ComponentHealth.Status status = switch (commits.status()) {
+            case UP -> ComponentHealth.Status.up;
+            case DEGRADED -> ComponentHealth.Status.degraded;
+            case DOWN -> ComponentHealth.Status.down;
+        };
+        return new ComponentHealth(status, details);
+    }
+
     private static ComponentHealth pipelineHealth(IngestPipeline pipeline) {
         int queued = pipeline.queued();
         Map<String, Object> details = Map.of("queued", queued, "capacity", pipeline.capacity());
-        if (!pipeline.isHealthy()) {
+        if (!pipeline.isRunning()) {
             return new ComponentHealth(ComponentHealth.Status.down, details);
         }
         boolean nearlyFull = queued > pipeline.capacity() * 0.8;

@@ -154,6 +154,99 @@ class MqttIngestIT {
         assertThat(metric("chargeline_events_rejected_total{reason=\"" + reason + "\"}")).isEqualTo(before + 1);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "2026-11-30T10:00:00.656Z, 2026-11-30T10:00:00.656Z",
+        "2026-11-30T10:00:00Z, 2026-11-30T10:00:00.000Z",
+        "2026-11-30T10:00:00.656789Z, 2026-11-30T10:00:00.656789Z",
+        "2026-11-30T10:00:00.123456789Z, 2026-11-30T10:00:00.123456789Z",
+        "2026-11-30T12:00:00.5+02:00, 2026-11-30T10:00:00.500Z"
+    })
+    void timestamp_readsBackAsTheInstantItWasStoredUnder_withTheDigitsSent(String sent, String readBack) {
+        Credentials charger = server.provision(newId());
+        Mqtt5BlockingClient client = charger.mqtt5(server.mqttPort());
+        client.connect();
+
+        assertThat(publish(client, charger.chargerId(), payload(charger.chargerId(), sent, "{}")).getReasonCode())
+                .isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        client.disconnect();
+
+        assertThat(TestPlatform.json(server.get("/telemetry/" + charger.chargerId())).get("timestamp").asText())
+                .isEqualTo(readBack);
+        JsonNode history = TestPlatform.json(server.get("/api/v1/chargers/" + charger.chargerId()
+                + "/telemetry?from=2026-11-30T00:00:00Z&to=2026-12-01T00:00:00Z"));
+        assertThat(history.at("/items/0/timestamp").asText()).isEqualTo(readBack);
+    }
+
+    /**
+     * Issue 11, finding 1: timestamps no store can hold once passed validation, failed the shared group commit and
+     * disconnected every charger whose messages were in it, again with every resend.
+     */
+    @Test
+    void poisonTimestampsFromSixChargers_failNothingForAChargerStreamingBesideThem() throws Exception {
+        Credentials good = server.provision(newId());
+        List<Credentials> poisoners = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            poisoners.add(server.provision(newId()));
+        }
+        String[] poison = {"-999999999-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "-10000-01-01T00:00:00Z",
+            "0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"};
+        Mqtt5BlockingClient goodClient = good.mqtt5(server.mqttPort());
+        goodClient.connect();
+        Instant start = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        List<java.util.concurrent.CompletableFuture<Mqtt5PublishResult>> goodAcks = new ArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        List<Mqtt5PubAck> poisonAcks = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Credentials p : poisoners) {
+            Thread t = new Thread(() -> {
+                Mqtt5BlockingClient c = p.mqtt5(server.mqttPort());
+                c.connect();
+                for (int round = 0; round < 10; round++) {
+                    for (String ts : poison) {
+                        poisonAcks.add(publish(c, p.chargerId(), payload(p.chargerId(), ts, "{\"x\":1}")));
+                    }
+                }
+                c.disconnect();
+            });
+            t.start();
+            senders.add(t);
+        }
+
+        for (int i = 0; i < 2000; i++) {
+            goodAcks.add(goodClient.toAsync().publishWith().topic("telemetry/" + good.chargerId())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload(good.chargerId(), start.plusMillis(i).toString(), "{\"n\":" + i + "}")
+                            .getBytes(StandardCharsets.UTF_8))
+                    .send());
+        }
+        for (Thread t : senders) {
+            t.join(60_000);
+        }
+
+        for (var ack : goodAcks) {
+            assertThat(((Mqtt5PublishResult.Mqtt5Qos1Result) ack.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .getPubAck().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        }
+        assertThat(goodClient.getState().isConnected()).isTrue();
+        goodClient.disconnect();
+        assertThat(poisonAcks).hasSize(6 * 10 * poison.length).allSatisfy(ack -> {
+            assertThat(ack.getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID);
+            assertThat(ack.getReasonString()).hasValueSatisfying(r -> assertThat(r.toString()).startsWith("TimestampTooOld"));
+        });
+        JsonNode count = TestPlatform.json(server.get("/api/v1/chargers/" + good.chargerId() + "/telemetry/count?from="
+                + start + "&to=" + start.plusSeconds(3)));
+        assertThat(count.get("count").asLong()).isEqualTo(2000);
+        for (Credentials p : poisoners) {
+            assertThat(server.get("/telemetry/" + p.chargerId()).statusCode()).isEqualTo(404);
+            // refused messages are no sign of life: no silence deadline, so no SILENT alarm later
+            assertThat(TestPlatform.json(server.get("/api/v1/chargers/" + p.chargerId())).get("lastSeen").isNull())
+                    .isTrue();
+        }
+        JsonNode health = TestPlatform.json(server.get("/health"));
+        assertThat(health.get("status").asText()).isEqualTo("healthy");
+        assertThat(health.at("/components/store/failedCommits").asLong()).isZero();
+    }
+
     @Test
     void publishToAnotherChargersTopic_mqtt5_isNotAuthorized_nothingIsStored_andTheClientIsDisconnected() {
         Credentials charger = server.provision(newId());

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Validates telemetry and commits it to the store in groups. A returned future completes only once the
  * message is durable (as a record or as a dead letter), so a gateway can acknowledge on completion and a
- * crash never loses an acknowledged message.
+ * crash never loses an acknowledged message. A record the store cannot encode becomes a dead letter
+ * ({@link RejectReason#Unstorable}) and never fails the records it was committed with; only a failing write of
+ * the store itself fails a whole group.
  *
  * <p>Backpressure: the queue is bounded by count and by bytes. {@link #submit} blocks the calling
  * (network) thread while it is full, so the gateway stops reading sockets instead of buffering; after
@@ -35,22 +37,25 @@ public final class IngestPipeline implements AutoCloseable {
     private final Semaphore bytePermits;
     private final Thread writer;
     private final TelemetryArrivals arrivals;
+    private final CommitHealth health = new CommitHealth();
+    private final RepeatedErrors errors;
     private volatile boolean accepting = true;
-    private volatile boolean lastCommitFailed;
 
-    public IngestPipeline(TelemetryStore store, Clock clock, IngestMetrics metrics, PipelineSettings settings) {
-        this(store, clock, metrics, settings, TelemetryArrivals.NONE);
+    public IngestPipeline(TelemetryStore store, TelemetryValidator validator, Clock clock, IngestMetrics metrics,
+            PipelineSettings settings) {
+        this(store, validator, clock, metrics, settings, TelemetryArrivals.NONE);
     }
 
-    /** @param arrivals told of each valid message once it is queued (liveness for silence alarms) */
-    public IngestPipeline(TelemetryStore store, Clock clock, IngestMetrics metrics, PipelineSettings settings,
-            TelemetryArrivals arrivals) {
+    /** @param arrivals told of each record once it is stored (liveness, value rules, update jobs) */
+    public IngestPipeline(TelemetryStore store, TelemetryValidator validator, Clock clock, IngestMetrics metrics,
+            PipelineSettings settings, TelemetryArrivals arrivals) {
         this.arrivals = Objects.requireNonNull(arrivals, "arrivals");
         this.store = Objects.requireNonNull(store, "store");
+        this.validator = Objects.requireNonNull(validator, "validator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.validator = new TelemetryValidator(clock);
+        this.errors = new RepeatedErrors(LOG, clock, Duration.ofMinutes(1), "ingest commit");
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.bytePermits = new Semaphore(permitsFor(settings.queueBytes()));
         this.writer = new Thread(this::writeLoop, "chargeline-ingest-writer");
@@ -93,23 +98,17 @@ public final class IngestPipeline implements AutoCloseable {
         ValidationOutcome.Rejected rejectedNow = null;
         if (outcome instanceof ValidationOutcome.Accepted accepted) {
             metrics.validated();
-            TelemetryRecord record = accepted.record();
-            int size = record.dataJson() == null ? 0 : record.dataJson().length();
-            pending = new Pending(record, null, IngestResult.STORED, size);
+            pending = Pending.record(accepted.record(), topic, identity, payload);
         } else {
             ValidationOutcome.Rejected rejected = (ValidationOutcome.Rejected) outcome;
             rejectedNow = rejected;
             metrics.rejected(rejected.reason());
-            DeadLetter letter = DeadLetter.of(receivedAt, topic, identity, rejected.reason(), rejected.detail(), payload);
-            pending = new Pending(null, letter, new IngestResult.Refused(rejected.reason(), rejected.detail()),
-                    letter.payload().length);
+            pending = Pending.refused(
+                    DeadLetter.of(receivedAt, topic, identity, rejected.reason(), rejected.detail(), payload), rejected);
         }
         if (!enqueue(pending)) {
             metrics.overloaded();
             return Submission.refusedForOverload("ingest queue is full");
-        }
-        if (pending.record != null) {
-            arrivals.received(pending.record);
         }
         return new Submission(rejectedNow, false, pending.done);
     }
@@ -144,9 +143,14 @@ public final class IngestPipeline implements AutoCloseable {
         return settings.queueCapacity();
     }
 
-    /** True while the writer runs and the last commit succeeded. */
-    public boolean isHealthy() {
-        return accepting && writer.isAlive() && !lastCommitFailed;
+    /** True while the pipeline accepts messages and its writer runs. */
+    public boolean isRunning() {
+        return accepting && writer.isAlive();
+    }
+
+    /** Whether commits are succeeding (the store's health as the writer sees it). */
+    public CommitHealth.Report commitHealth() {
+        return health.report(clock.instant());
     }
 
     private void writeLoop() {
@@ -182,35 +186,100 @@ public final class IngestPipeline implements AutoCloseable {
     private void commit(List<Pending> batch) {
         long start = System.nanoTime();
         Instant committedAt = clock.instant();
+        List<Pending> recordsOf = new ArrayList<>(batch.size());
         List<TelemetryRecord> records = new ArrayList<>(batch.size());
         List<DeadLetter> letters = new ArrayList<>();
         int bytes = 0;
         for (Pending p : batch) {
             bytes += permitsFor(p.bytes);
             if (p.record != null) {
+                recordsOf.add(p);
                 records.add(p.record.processedAt(committedAt));
             } else {
                 letters.add(p.letter);
             }
         }
+        List<TelemetryStore.Unstorable> unstorable;
         try {
-            store.commit(records, letters);
-            lastCommitFailed = false;
-            metrics.batchCommitted(batch.size(), Duration.ofNanos(System.nanoTime() - start));
-            metrics.stored(records.size());
-            for (Pending p : batch) {
-                p.done.complete(p.result);
-            }
+            unstorable = store.commit(records, letters);
         } catch (RuntimeException e) {
-            lastCommitFailed = true;
-            metrics.commitFailed(batch.size());
-            LOG.error("ingest commit of {} messages failed; none acknowledged", batch.size(), e);
-            StorageException failure = e instanceof StorageException se ? se : new StorageException("commit failed", e);
-            for (Pending p : batch) {
-                p.done.completeExceptionally(failure);
-            }
+            commitFailed(batch, e);
+            return;
         } finally {
             bytePermits.release(bytes);
+        }
+        commitSucceeded(batch.size(), start);
+        List<Pending> refused = unstorable.isEmpty() ? List.of() : markUnstorable(recordsOf, unstorable);
+        metrics.stored(records.size() - refused.size());
+        for (Pending p : batch) {
+            if (p.result != null) {
+                p.done.complete(p.result);
+            }
+        }
+        if (!refused.isEmpty()) {
+            commitDeadLetters(refused);
+        }
+        tellArrivals(recordsOf);
+    }
+
+    /** After the acknowledgements went out: liveness and rules learn only of what was stored. */
+    private void tellArrivals(List<Pending> recordsOf) {
+        for (Pending p : recordsOf) {
+            if (p.result != IngestResult.STORED) {
+                continue;
+            }
+            try {
+                arrivals.received(p.record);
+            } catch (RuntimeException e) {
+                LOG.error("{} stored telemetry could not be passed on to liveness and rules", p.record.chargerId(), e);
+            }
+        }
+    }
+
+    /** Turns the records the store could not take into dead letters; their outcome is known once those commit. */
+    private List<Pending> markUnstorable(List<Pending> recordsOf, List<TelemetryStore.Unstorable> unstorable) {
+        List<Pending> refused = new ArrayList<>(unstorable.size());
+        for (TelemetryStore.Unstorable u : unstorable) {
+            Pending p = recordsOf.get(u.index());
+            p.result = null;
+            p.letter = DeadLetter.of(p.record.receivedAt(), p.topic, p.identity, RejectReason.Unstorable, u.detail(),
+                    p.payload);
+            refused.add(p);
+            metrics.rejected(RejectReason.Unstorable);
+            LOG.warn("{} telemetry at {} could not be stored ({}); kept as a dead letter", p.record.chargerId(),
+                    p.record.timestamp(), u.detail());
+        }
+        return refused;
+    }
+
+    private void commitDeadLetters(List<Pending> refused) {
+        long start = System.nanoTime();
+        List<DeadLetter> letters = new ArrayList<>(refused.size());
+        refused.forEach(p -> letters.add(p.letter));
+        try {
+            store.commit(List.of(), letters);
+            commitSucceeded(refused.size(), start);
+            for (Pending p : refused) {
+                p.done.complete(new IngestResult.Refused(RejectReason.Unstorable, p.letter.detail()));
+            }
+        } catch (RuntimeException e) {
+            commitFailed(refused, e);
+        }
+    }
+
+    private void commitSucceeded(int size, long startNanos) {
+        health.succeeded();
+        errors.succeeded();
+        metrics.batchCommitted(size, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private void commitFailed(List<Pending> batch, RuntimeException e) {
+        health.failed(clock.instant(), e.getMessage());
+        metrics.commitFailed(batch.size());
+        errors.failed(batch.size() + " messages; none acknowledged", e);
+        StorageException failure = e instanceof StorageException se ? se : new StorageException("commit failed", e);
+        for (Pending p : batch) {
+            p.done.completeExceptionally(failure);
         }
     }
 
@@ -234,18 +303,36 @@ public final class IngestPipeline implements AutoCloseable {
         return (int) Math.max(1, (bytes + 1023) / 1024);
     }
 
+    /** One message on its way to the store; the writer thread alone changes it once queued. */
     private static final class Pending {
         final TelemetryRecord record;
-        final DeadLetter letter;
-        final IngestResult result;
+        final String topic;
+        final String identity;
+        final byte[] payload;
         final int bytes;
         final CompletableFuture<IngestResult> done = new CompletableFuture<>();
+        DeadLetter letter;
+        IngestResult result;
 
-        Pending(TelemetryRecord record, DeadLetter letter, IngestResult result, int bytes) {
+        private Pending(TelemetryRecord record, DeadLetter letter, IngestResult result, String topic, String identity,
+                byte[] payload, int bytes) {
             this.record = record;
             this.letter = letter;
             this.result = result;
+            this.topic = topic;
+            this.identity = identity;
+            this.payload = payload;
             this.bytes = bytes;
+        }
+
+        /** Valid telemetry; the raw payload is kept in case the store cannot encode the record. */
+        static Pending record(TelemetryRecord record, String topic, String identity, byte[] payload) {
+            return new Pending(record, null, IngestResult.STORED, topic, identity, payload, payload.length);
+        }
+
+        static Pending refused(DeadLetter letter, ValidationOutcome.Rejected why) {
+            return new Pending(null, letter, new IngestResult.Refused(why.reason(), why.detail()), letter.topic(),
+                    letter.clientId(), letter.payload(), letter.payload().length);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.chargeline.core;
 
 /**
- * Told of every valid telemetry record the pipeline took in, at once (before the commit), on the thread that
- * submitted it; must be cheap.
+ * Told of every telemetry record once it is stored, on the ingest writer thread after its commit (a record that
+ * was refused or never became durable is never told); must be cheap.
  */
 public interface TelemetryArrivals {
     TelemetryArrivals NONE = record -> {};

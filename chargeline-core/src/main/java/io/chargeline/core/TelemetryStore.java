@@ -11,10 +11,19 @@ import java.util.Optional;
 public interface TelemetryStore extends AutoCloseable {
 
     /**
-     * Writes records (replacing any with the same charger and timestamp) and dead letters atomically.
-     * Returns only once the write is durable; throws {@link StorageException} otherwise.
+     * Writes records (replacing any with the same charger and timestamp) and dead letters atomically. Returns
+     * only once the write is durable; throws {@link StorageException} when it is not, and then nothing was
+     * written.
+     *
+     * <p>A record the store cannot encode is left out rather than failing the others, and returned: the rest
+     * are written.
+     *
+     * @return the records of {@code records} that were not written, by index, with why
      */
-    void commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters);
+    List<Unstorable> commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters);
+
+    /** A record {@link #commit} left out: its index in the committed list, and why, in words. */
+    record Unstorable(int index, String detail) {}
 
     /** The record with the greatest timestamp for this charger. */
     Optional<TelemetryRecord> latest(String chargerId);

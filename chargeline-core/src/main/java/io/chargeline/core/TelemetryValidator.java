@@ -33,10 +33,21 @@ public final class TelemetryValidator {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
-    private final Clock clock;
+    /** No record is older than this; before it, day buckets and timestamps lose their meaning. */
+    public static final Instant OLDEST_TIMESTAMP = Instant.EPOCH;
 
-    public TelemetryValidator(Clock clock) {
+    private final Clock clock;
+    private final Duration maxAge;
+
+    /**
+     * @param maxAge the retention period: a record older than this would expire at once, so it is refused
+     */
+    public TelemetryValidator(Clock clock, Duration maxAge) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("maxAge must be positive");
+        }
     }
 
     /**
@@ -82,12 +93,24 @@ public final class TelemetryValidator {
             return reject(RejectReason.InvalidTimestampFormat,
                     "timestamp must be ISO-8601 with a zone, e.g. 2026-02-10T19:58:24.656Z");
         }
-        if (timestamp.isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
+        Instant now = clock.instant();
+        if (timestamp.isAfter(now.plus(MAX_FUTURE_SKEW))) {
             return reject(RejectReason.FutureTimestamp, "timestamp is more than 5 minutes in the future");
+        }
+        Instant oldest = oldestAccepted(now);
+        if (timestamp.isBefore(oldest)) {
+            return reject(RejectReason.TimestampTooOld, "timestamp is before " + oldest
+                    + (oldest.equals(OLDEST_TIMESTAMP) ? "" : ", older than the retention period of " + maxAge.toDays()
+                            + " days"));
         }
         JsonNode data = message.get("data");
         if (data != null && !data.isNull() && !data.isObject()) {
             return reject(RejectReason.InvalidData, "data must be a JSON object when present");
+        }
+        String unrepresentable = data == null ? null : FiniteNumbers.firstUnrepresentable(data);
+        if (unrepresentable != null) {
+            return reject(RejectReason.NumberOutOfRange, "data." + unrepresentable
+                    + " is beyond what a 64-bit float holds (about 4.9e-324 to 1.8e308 in magnitude)");
         }
         if (!chargerId.equals(topicId)) {
             return reject(RejectReason.ChargerIdMismatch, "chargerId in the payload differs from the topic's");
@@ -97,6 +120,12 @@ public final class TelemetryValidator {
         }
         String dataJson = data == null || data.isNull() ? null : data.toString();
         return new ValidationOutcome.Accepted(new TelemetryRecord(chargerId, timestamp, dataJson, receivedAt, null));
+    }
+
+    /** The oldest timestamp accepted at {@code now}: the retention period back, and never before 1970. */
+    public Instant oldestAccepted(Instant now) {
+        boolean reachesBack1970 = Duration.between(OLDEST_TIMESTAMP, now).compareTo(maxAge) <= 0;
+        return reachesBack1970 ? OLDEST_TIMESTAMP : now.minus(maxAge);
     }
 
     /** The charger id in {@code telemetry/{id}}, or {@code null} if the topic has another shape. */

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class IngestPipelineTest {
+    private static final Duration RETENTION = Duration.ofDays(90);
     private final Clock clock = Clock.systemUTC();
+    private final TelemetryValidator validator = new TelemetryValidator(clock, RETENTION);
     private IngestPipeline pipeline;
 
     @AfterEach
@@ -32,7 +34,7 @@ class IngestPipelineTest {
     void accepted_completesOnlyAfterCommit_withProcessedAtStamped() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RecordingStore store = new RecordingStore(release, false);
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
 
         CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
 
@@ -45,7 +47,7 @@ class IngestPipelineTest {
     @Test
     void invalid_becomesDurableDeadLetter_andCompletesAsRefused() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
 
         IngestResult result = pipeline.submit("telemetry/CH-1", "CH-1", "{oops".getBytes(StandardCharsets.UTF_8),
                 clock.instant()).get(5, TimeUnit.SECONDS);
@@ -57,22 +59,126 @@ class IngestPipelineTest {
     }
 
     @Test
-    void failedCommit_failsEveryFutureOfTheBatch_andMarksUnhealthy() {
+    void failedCommit_failsEveryFutureOfTheBatch_degradesThenDownsTheStore() {
+        MutableClock time = new MutableClock(Instant.now());
         RecordingStore store = new RecordingStore(new CountDownLatch(0), true);
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
+        pipeline = new IngestPipeline(store, new TelemetryValidator(time, RETENTION), time, IngestMetrics.NONE,
+                PipelineSettings.DEFAULTS);
 
-        CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
+        CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), time.instant());
 
         assertThatThrownBy(() -> done.get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(StorageException.class);
-        assertThat(pipeline.isHealthy()).isFalse();
+        CommitHealth.Report report = pipeline.commitHealth();
+        assertThat(report.status()).isEqualTo(CommitHealth.Status.DEGRADED);
+        assertThat(report.lastError()).isEqualTo("disk on fire");
+        assertThat(report.failedCommits()).isEqualTo(1);
+        time.advance(CommitHealth.DOWN_AFTER);
+        assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.DOWN);
+        assertThat(pipeline.isRunning()).isTrue();
+    }
+
+    @Test
+    void successAfterFailure_staysDegradedForAMinute_thenUp() throws Exception {
+        MutableClock time = new MutableClock(Instant.now());
+        RecordingStore store = new RecordingStore(new CountDownLatch(0), true);
+        pipeline = new IngestPipeline(store, new TelemetryValidator(time, RETENTION), time, IngestMetrics.NONE,
+                PipelineSettings.DEFAULTS);
+        CompletableFuture<IngestResult> failed = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), time.instant());
+        assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageException.class);
+
+        store.fail = false;
+        time.advance(Duration.ofSeconds(40));
+        assertThat(pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), time.instant()).get(5, TimeUnit.SECONDS))
+                .isEqualTo(IngestResult.STORED);
+
+        assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.DEGRADED);
+        time.advance(CommitHealth.DEGRADED_FOR);
+        assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.UP);
+    }
+
+    @Test
+    void unstorableRecord_becomesADeadLetter_andTheRecordsAroundItCommit() throws Exception {
+        RecordingStore store = new RecordingStore(new CountDownLatch(1), false);
+        store.unstorableCharger = "BAD";
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+                record -> told.add(record.chargerId()));
+
+        // the store holds the first commit, so all three share the second
+        CompletableFuture<IngestResult> first = pipeline.submit("telemetry/A", "A", payload("A"), clock.instant());
+        store.awaitFirstCommitStarted();
+        CompletableFuture<IngestResult> bad = pipeline.submit("telemetry/BAD", "BAD", payload("BAD"), clock.instant());
+        CompletableFuture<IngestResult> good = pipeline.submit("telemetry/B", "B", payload("B", 1), clock.instant());
+        store.release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(IngestResult.STORED);
+        assertThat(good.get(5, TimeUnit.SECONDS)).isEqualTo(IngestResult.STORED);
+        assertThat(bad.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(IngestResult.Refused.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.Unstorable);
+            assertThat(r.detail()).contains("cannot encode");
+        });
+        assertThat(store.records).extracting(TelemetryRecord::chargerId).containsExactly("A", "B");
+        assertThat(store.letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(RejectReason.Unstorable);
+            assertThat(l.topic()).isEqualTo("telemetry/BAD");
+            assertThat(new String(l.payload(), StandardCharsets.UTF_8)).isEqualTo(new String(payload("BAD"), StandardCharsets.UTF_8));
+        });
+        assertThat(told).containsExactly("A", "B");
+        assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.UP);
+    }
+
+    @Test
+    void arrivals_areToldOnlyOnceTheRecordIsStored() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingStore store = new RecordingStore(release, false);
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+                record -> told.add(record.chargerId()));
+
+        CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
+        store.awaitFirstCommitStarted();
+
+        assertThat(told).isEmpty();
+        release.countDown();
+        done.get(5, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 1);
+    }
+
+    @Test
+    void arrivals_areNeverToldOfAFailedCommit() {
+        RecordingStore store = new RecordingStore(new CountDownLatch(0), true);
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+                record -> told.add(record.chargerId()));
+
+        CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
+
+        assertThatThrownBy(() -> done.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageException.class);
+        pipeline.close();
+        assertThat(told).isEmpty();
+    }
+
+    @Test
+    void aThrowingArrivalsListener_failsNoAcknowledgementAndNoLaterCommit() throws Exception {
+        RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+                record -> {
+                    throw new IllegalStateException("listener bug");
+                });
+
+        assertThat(pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant()).get(5, TimeUnit.SECONDS))
+                .isEqualTo(IngestResult.STORED);
+        assertThat(pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1", 1), clock.instant()).get(5, TimeUnit.SECONDS))
+                .isEqualTo(IngestResult.STORED);
+        assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.UP);
     }
 
     @Test
     void commitFailingBeforeTheGatewayLooks_isNotReportedAsOverload() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), true);
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
 
         IngestPipeline.Submission submission = pipeline.accept("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
         // the writer fails it quickly; a gateway that looks only now must still see a storage failure
@@ -87,7 +193,7 @@ class IngestPipelineTest {
         CountDownLatch release = new CountDownLatch(1);
         RecordingStore store = new RecordingStore(release, false);
         PipelineSettings tiny = new PipelineSettings(2, TelemetryValidator.MAX_PAYLOAD_BYTES, 1, Duration.ofMillis(50));
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, tiny);
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, tiny);
         List<CompletableFuture<IngestResult>> accepted = new ArrayList<>();
 
         // one is held by the blocked writer, two fill the queue
@@ -110,9 +216,9 @@ class IngestPipelineTest {
     void arrivals_areToldTheReceiveTimeOfValidTelemetryOnly() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
                 record -> told.add(record.chargerId() + "@" + record.receivedAt()));
-        Instant receivedAt = Instant.parse("2026-11-27T10:00:00Z"); // the payload's own timestamp is in February
+        Instant receivedAt = Instant.now().minusSeconds(30); // the payload's own timestamp is an hour earlier
 
         pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), receivedAt).get(5, TimeUnit.SECONDS);
         pipeline.submit("telemetry/CH-2", "CH-2", "{oops".getBytes(StandardCharsets.UTF_8), receivedAt).get(5, TimeUnit.SECONDS);
@@ -123,7 +229,7 @@ class IngestPipelineTest {
     @Test
     void close_commitsWhatWasQueued() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
-        pipeline = new IngestPipeline(store, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
         List<CompletableFuture<IngestResult>> all = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             all.add(pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1", i), clock.instant()));
@@ -142,7 +248,8 @@ class IngestPipelineTest {
     }
 
     private static byte[] payload(String id, int second) {
-        Instant ts = Instant.parse("2026-02-10T19:58:00Z").plusSeconds(second);
+        Instant ts = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(Duration.ofHours(1))
+                .plusSeconds(second);
         return ("{\"chargerId\":\"" + id + "\",\"timestamp\":\"" + ts + "\",\"data\":{\"v\":1}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -153,7 +260,9 @@ class IngestPipelineTest {
         final List<DeadLetter> letters = new ArrayList<>();
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release;
-        final boolean fail;
+        volatile boolean fail;
+        /** Records of this charger are reported as ones the store cannot encode. */
+        volatile String unstorableCharger;
 
         RecordingStore(CountDownLatch release, boolean fail) {
             this.release = release;
@@ -165,7 +274,7 @@ class IngestPipelineTest {
         }
 
         @Override
-        public synchronized void commit(List<TelemetryRecord> batch, List<DeadLetter> deadLetters) {
+        public synchronized List<Unstorable> commit(List<TelemetryRecord> batch, List<DeadLetter> deadLetters) {
             started.countDown();
             try {
                 release.await();
@@ -175,8 +284,16 @@ class IngestPipelineTest {
             if (fail) {
                 throw new StorageException("disk on fire", null);
             }
-            records.addAll(batch);
+            List<Unstorable> unstorable = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).chargerId().equals(unstorableCharger)) {
+                    unstorable.add(new Unstorable(i, "the store cannot encode this record: test"));
+                } else {
+                    records.add(batch.get(i));
+                }
+            }
             letters.addAll(deadLetters);
+            return unstorable;
         }
 
         @Override

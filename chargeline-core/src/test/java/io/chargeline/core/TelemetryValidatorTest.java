@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TelemetryValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
-    private final TelemetryValidator validator = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC));
+    /** A year, so the samples from February pass; the retention bound has tests of its own. */
+    private final TelemetryValidator validator =
+            new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(365));
 
     static Stream<String> validSamples() throws IOException {
         return lines("samples/telemetry-valid.jsonl").stream();
@@ -117,6 +120,69 @@ class TelemetryValidatorTest {
         assertThat(validate("telemetry/CH-1", "CH-1", payloadAt(limit)))
                 .isInstanceOf(ValidationOutcome.Accepted.class);
         assertThat(reason(payloadAt(limit.plusMillis(1)))).isEqualTo(RejectReason.FutureTimestamp);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-999999999-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "-10000-01-01T00:00:00Z",
+        "0000-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z", "+10000-01-01T00:00:00Z"})
+    void timestampNoStoreCanHold_isRefused_neverAccepted(String ts) {
+        TelemetryValidator forever = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(365_000));
+
+        ValidationOutcome outcome = forever.validate("telemetry/CH-1", "CH-1",
+                ("{\"chargerId\":\"CH-1\",\"timestamp\":\"" + ts + "\"}").getBytes(StandardCharsets.UTF_8), NOW);
+
+        assertThat(outcome).isInstanceOfSatisfying(ValidationOutcome.Rejected.class, r -> assertThat(r.reason())
+                .isIn(RejectReason.TimestampTooOld, RejectReason.FutureTimestamp));
+    }
+
+    @Test
+    void timestamp_atTheEpoch_isTheOldestAccepted_whenRetentionReachesThatFar() {
+        TelemetryValidator forever = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(365_000));
+
+        assertThat(forever.validate("telemetry/CH-1", "CH-1", payloadAt(Instant.EPOCH).getBytes(StandardCharsets.UTF_8),
+                NOW)).isInstanceOf(ValidationOutcome.Accepted.class);
+        assertThat(forever.oldestAccepted(NOW)).isEqualTo(Instant.EPOCH);
+    }
+
+    @Test
+    void timestamp_olderThanRetention_isTooOld_butAtTheBound_isAccepted() {
+        TelemetryValidator ninetyDays = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(90));
+        Instant oldest = NOW.minus(Duration.ofDays(90));
+
+        assertThat(ninetyDays.validate("telemetry/CH-1", "CH-1", payloadAt(oldest).getBytes(StandardCharsets.UTF_8), NOW))
+                .isInstanceOf(ValidationOutcome.Accepted.class);
+        ValidationOutcome older = ninetyDays.validate("telemetry/CH-1", "CH-1",
+                payloadAt(oldest.minusMillis(1)).getBytes(StandardCharsets.UTF_8), NOW);
+        assertThat(older).isInstanceOfSatisfying(ValidationOutcome.Rejected.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.TimestampTooOld);
+            assertThat(r.detail()).isEqualTo("timestamp is before 2026-08-28T12:00:00Z, older than the retention "
+                    + "period of 90 days");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"t\":1e999999}", "{\"t\":-1e309}", "{\"t\":1e-999999}", "{\"a\":{\"b\":[1,2e400]}}"})
+    void numberAFloatCannotHold_isNumberOutOfRange(String dataJson) {
+        assertThat(reason("{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\",\"data\":" + dataJson + "}"))
+                .isEqualTo(RejectReason.NumberOutOfRange);
+    }
+
+    @Test
+    void numberOutOfRange_namesWhereItIs() {
+        ValidationOutcome outcome = validate("telemetry/CH-1", "CH-1",
+                "{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\",\"data\":{\"a\":{\"b\":[1,2e400]}}}");
+
+        assertThat(((ValidationOutcome.Rejected) outcome).detail()).startsWith("data.a.b[1] is beyond");
+    }
+
+    @Test
+    void numbersAFloatHolds_areKeptExactlyAsSent() {
+        TelemetryRecord record = accepted("{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\","
+                + "\"data\":{\"max\":1.7976931348623157e308,\"tiny\":4.9e-324,\"big\":123456789012345678901234567890,"
+                + "\"v\":240.50,\"zero\":0.0,\"n\":-7}}");
+
+        assertThat(record.dataJson()).isEqualTo("{\"max\":1.7976931348623157E+308,\"tiny\":4.9E-324,"
+                + "\"big\":123456789012345678901234567890,\"v\":240.50,\"zero\":0.0,\"n\":-7}");
     }
 
     @ParameterizedTest

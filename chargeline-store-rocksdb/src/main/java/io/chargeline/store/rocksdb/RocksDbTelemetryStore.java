@@ -72,23 +72,25 @@ final class RocksDbTelemetryStore implements TelemetryStore {
     }
 
     @Override
-    public void commit(List<TelemetryRecord> records, List<DeadLetter> letters) {
+    public List<Unstorable> commit(List<TelemetryRecord> records, List<DeadLetter> letters) {
         if (records.isEmpty() && letters.isEmpty()) {
-            return;
+            return List.of();
         }
+        List<Unstorable> unstorable = new ArrayList<>();
+        List<EncodedRecord> encoded = encode(records, unstorable);
         Map<String, Instant> newest = new HashMap<>();
         Map<String, Instant> received = new HashMap<>();
         buckets.sharedLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             Map<LocalDate, ColumnFamilyHandle> touched = new HashMap<>();
-            for (TelemetryRecord r : records) {
-                LocalDate day = TimeBuckets.dayOf(r.timestamp());
-                ColumnFamilyHandle bucket = touched.get(day);
+            for (EncodedRecord e : encoded) {
+                ColumnFamilyHandle bucket = touched.get(e.day);
                 if (bucket == null) {
-                    bucket = buckets.forWrite(day);
-                    touched.put(day, bucket);
+                    bucket = buckets.forWrite(e.day);
+                    touched.put(e.day, bucket);
                 }
-                batch.put(bucket, TelemetryKeys.key(r.chargerId(), r.timestamp()), RecordCodec.encode(r));
+                batch.put(bucket, e.key, e.value);
+                TelemetryRecord r = e.record;
                 newest.merge(r.chargerId(), r.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
                 if (r.receivedAt() != null) {
                     received.merge(r.chargerId(), r.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
@@ -114,6 +116,27 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         if (deadLetterCount > maxDeadLetters) {
             trimDeadLetters();
         }
+        return unstorable;
+    }
+
+    private record EncodedRecord(TelemetryRecord record, LocalDate day, byte[] key, byte[] value) {}
+
+    /**
+     * Each record's bucket, key and value, worked out before anything joins the batch: a record that cannot be
+     * encoded is left out (and reported) instead of failing the commit of every record beside it.
+     */
+    private static List<EncodedRecord> encode(List<TelemetryRecord> records, List<Unstorable> unstorable) {
+        List<EncodedRecord> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            TelemetryRecord r = records.get(i);
+            try {
+                LocalDate day = TimeBuckets.storableDayOf(r.timestamp());
+                out.add(new EncodedRecord(r, day, TelemetryKeys.key(r.chargerId(), r.timestamp()), RecordCodec.encode(r)));
+            } catch (RuntimeException e) {
+                unstorable.add(new Unstorable(i, "the store cannot encode this record: " + e.getMessage()));
+            }
+        }
+        return out;
     }
 
     /**

@@ -45,6 +45,18 @@ final class TimeBuckets {
         return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 
+    /**
+     * The bucket day of a record to be written. Bucket names hold a four-digit year, so records outside the
+     * years 0000-9999 cannot be placed (validation keeps them out; this keeps one from failing a whole batch).
+     */
+    static LocalDate storableDayOf(Instant timestamp) {
+        LocalDate day = dayOf(timestamp);
+        if (day.getYear() < 0 || day.getYear() > 9999) {
+            throw new IllegalArgumentException("timestamp " + timestamp + " is outside the years 0000-9999");
+        }
+        return day;
+    }
+
     /** Registers a bucket found when the database was opened. */
     void adopt(ColumnFamilyHandle handle) throws RocksDBException {
         String name = new String(handle.getName(), StandardCharsets.US_ASCII);

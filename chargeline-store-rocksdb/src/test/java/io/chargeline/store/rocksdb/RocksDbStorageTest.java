@@ -10,6 +10,7 @@ import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.RejectReason;
 import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.TelemetryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,26 @@ class RocksDbStorageTest extends StorageFixture {
         assertThat(storage.telemetry().latest("CH-1")).get()
                 .satisfies(r -> assertThat(r.dataJson()).isEqualTo("{\"n\":2}"));
         assertThat(storage.telemetry().latest("CH-10")).isEmpty();
+    }
+
+    @Test
+    void recordsNoBucketCanHold_areLeftOutAndReported_andTheRestCommit() {
+        List<TelemetryRecord> batch = List.of(
+                record("CH-1", T0, "{\"n\":1}"),
+                record("QB1", Instant.parse("-999999999-01-01T00:00:00Z"), null),
+                record("QB2", Instant.parse("-0001-01-01T00:00:00Z"), null),
+                record("QB3", Instant.parse("+10000-01-01T00:00:00Z"), null),
+                record("CH-2", T0.plusSeconds(1), "{\"n\":2}"));
+
+        List<TelemetryStore.Unstorable> left = storage.telemetry().commit(batch, List.of(letter(1)));
+
+        assertThat(left).extracting(TelemetryStore.Unstorable::index).containsExactly(1, 2, 3);
+        assertThat(left).allSatisfy(u -> assertThat(u.detail()).contains("outside the years 0000-9999"));
+        assertThat(storage.telemetry().latest("CH-1")).get().satisfies(r -> assertThat(r.dataJson()).isEqualTo("{\"n\":1}"));
+        assertThat(storage.telemetry().latest("CH-2")).isPresent();
+        assertThat(storage.telemetry().latest("QB1")).isEmpty();
+        assertThat(storage.telemetry().lastReceived()).containsOnlyKeys("CH-1", "CH-2");
+        assertThat(storage.telemetry().recentDeadLetters(10)).hasSize(1);
     }
 
     @Test

@@ -22,7 +22,8 @@ class ChargerModelTest {
     void aDayOfTelemetry_isValid_energyNeverDecreases_andChargingHappens() throws Exception {
         ChargerModel model = new ChargerModel("CH-sim", 7);
         Instant t = Instant.parse("2026-11-26T00:00:00Z");
-        TelemetryValidator validator = new TelemetryValidator(Clock.fixed(t.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        TelemetryValidator validator = new TelemetryValidator(Clock.fixed(t.plus(Duration.ofDays(1)), ZoneOffset.UTC),
+                Duration.ofDays(90));
         double lastEnergy = 0;
         Set<ChargerModel.Status> seen = EnumSet.noneOf(ChargerModel.Status.class);
 
