@@ -13,6 +13,7 @@ import io.chargeline.core.TelemetryValidator;
 import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ChargerDirectory;
+import io.chargeline.core.alarm.ClearReason;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.core.artifact.ArtifactService;
@@ -39,8 +40,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,16 +112,26 @@ public final class Platform implements AutoCloseable {
         dispatcher.resume();
         dispatcher.start();
         shutdownOrder.push(dispatcher);
-        AlarmBook alarms = new AlarmBook(storage.alarms(), clock, dispatcher, metrics);
+        DeviceService devices = new DeviceService(storage.devices(), ca, clock);
+        DeviceService operators = DeviceService.forOperators(storage.operators(), ca, clock);
+        AlarmBook alarms = new AlarmBook(storage.alarms(), clock, dispatcher, metrics, devices::isRevoked);
         SilenceDetector silence = new SilenceDetector(alarms, storage.alarms(), clock, config.silenceThreshold());
-        silence.recover(storage.telemetry().lastReceived());
+        Map<String, Instant> lastReceived = new HashMap<>(storage.telemetry().lastReceived());
+        lastReceived.keySet().removeIf(devices::isRevoked);
+        silence.recover(lastReceived);
         silence.start();
         shutdownOrder.push(silence);
         RuleEvaluator rules = new RuleEvaluator(alarms, storage.alarms(), clock);
         rules.start();
         shutdownOrder.push(rules);
-        DeviceService devices = new DeviceService(storage.devices(), ca, clock);
-        DeviceService operators = DeviceService.forOperators(storage.operators(), ca, clock);
+        // a revoked charger can never clear an alarm again: stop watching it and clear what it has
+        devices.onRevoked(chargerId -> {
+            silence.untrack(chargerId);
+            rules.untrack(chargerId);
+            int cleared = alarms.clearAll(chargerId, clock.instant(), ClearReason.CHARGER_REVOKED);
+            LOG.info("{} revoked: no longer watched for silence and value rules; {} active alarms cleared",
+                    chargerId, cleared);
+        });
         CommandService commands = new CommandService(storage.commands(), devices, clock, metrics);
         commands.start();
         shutdownOrder.push(commands);
@@ -128,6 +141,9 @@ public final class Platform implements AutoCloseable {
         TelemetryValidator validator = new TelemetryValidator(clock, config.retention());
         IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), validator, clock, metrics,
                 PipelineSettings.DEFAULTS, record -> {
+                    if (devices.isRevoked(record.chargerId())) {
+                        return; // committed after its revocation (it was in flight): not a sign of life
+                    }
                     silence.telemetryReceived(record.chargerId(), record.receivedAt());
                     rules.received(record);
                     jobs.telemetryReceived(record);

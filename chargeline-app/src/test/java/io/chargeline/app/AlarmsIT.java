@@ -232,6 +232,35 @@ class AlarmsIT {
         assertProblem(server.get("/api/v1/chargers/" + charger.chargerId() + "/presence?limit=0"), 400, "limit");
     }
 
+    /** Issue 11, finding 2: a revoked charger was still watched, and got a SILENT alarm that nothing could clear. */
+    @Test
+    void revokedCharger_isNoLongerWatched_andItsActiveAlarmsAreClearedWithTheReason() {
+        Credentials silentOne = server.provision(newId());
+        Credentials justSent = server.provision(newId());
+        Mqtt5BlockingClient a = silentOne.mqtt5(server.mqttPort());
+        a.connect();
+        publish(a, silentOne.chargerId());
+        JsonNode alarm = await().atMost(Duration.ofSeconds(20))
+                .until(() -> activeAlarm(silentOne.chargerId()), x -> x != null);
+        Mqtt5BlockingClient b = justSent.mqtt5(server.mqttPort());
+        b.connect();
+        publish(b, justSent.chargerId());
+
+        assertThat(server.delete("/api/v1/devices/" + silentOne.chargerId()).statusCode()).isEqualTo(200);
+        assertThat(server.delete("/api/v1/devices/" + justSent.chargerId()).statusCode()).isEqualTo(200);
+
+        JsonNode cleared = TestPlatform.json(server.get("/api/v1/alarms/" + alarm.get("id").asText()));
+        assertThat(cleared.get("state").asText()).isEqualTo("CLEARED");
+        assertThat(cleared.get("clearReason").asText()).isEqualTo("CHARGER_REVOKED");
+        assertThat(TestPlatform.json(server.get("/api/v1/chargers/" + silentOne.chargerId())).get("activeAlarms").asInt())
+                .isZero();
+        // the other one's deadline passes after its revocation: no alarm
+        await().during(THRESHOLD.multipliedBy(2)).atMost(THRESHOLD.multipliedBy(3)).until(() ->
+                TestPlatform.json(server.get("/api/v1/alarms?chargerId=" + justSent.chargerId())).get("items").isEmpty());
+        assertThat(TestPlatform.json(server.get("/api/v1/chargers/" + justSent.chargerId())).get("lastSeen").isNull())
+                .isFalse();
+    }
+
     @Test
     void settings_overrideAndReset_theSilenceThreshold() {
         String id = server.provision(newId()).chargerId();

@@ -1,8 +1,13 @@
 package io.chargeline.core;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +24,9 @@ public final class DeviceService {
     private final CertificateIssuer issuer;
     private final Clock clock;
     private volatile DeviceSessions sessions = DeviceSessions.NONE;
+    /** Ids revoked and not provisioned again, kept in memory so the ingest path can ask for free. */
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
 
     public DeviceService(DeviceRegistry registry, CertificateIssuer issuer, Clock clock) {
         this(ClientKind.CHARGER, registry, issuer, clock);
@@ -29,6 +37,12 @@ public final class DeviceService {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        String after = null;
+        do {
+            Page<Device> page = registry.list(after, 1_000);
+            page.items().stream().filter(Device::isRevoked).forEach(d -> revoked.add(d.chargerId()));
+            after = page.nextCursor();
+        } while (after != null);
     }
 
     /** Operators: certificates named {@code CN=operator:<name>}, kept in {@code registry} by name. */
@@ -45,6 +59,16 @@ public final class DeviceService {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
+    /** {@code listener} is told the id of each charger revoked from now on, after the revocation is stored. */
+    public void onRevoked(Consumer<String> listener) {
+        revocationListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Whether the charger is revoked (and not provisioned again); answered from memory. */
+    public boolean isRevoked(String chargerId) {
+        return revoked.contains(chargerId);
+    }
+
     /**
      * Issues a certificate for a new charger, or a fresh one for a charger that was revoked.
      *
@@ -59,21 +83,40 @@ public final class DeviceService {
         String cn = kind.commonName(chargerId);
         IssuedCertificate cert = csrPem == null ? issuer.issue(cn) : issuer.issueForCsr(cn, csrPem);
         registry.put(new Device(chargerId, cert.serial(), clock.instant(), cert.notAfter(), null));
+        revoked.remove(chargerId);
         LOG.info("{} provisioned (certificate serial {})", cn, cert.serial());
         return cert;
     }
 
-    /** Revokes the charger's certificate and drops its live connection. */
+    /**
+     * Revokes the charger's certificate and drops its live connection; then the revocation listeners stop
+     * watching it (silence, value rules) and clear its alarms.
+     */
     public synchronized Device revoke(String chargerId) {
         Device device = require(chargerId);
         String cn = kind.commonName(chargerId);
-        if (!device.isRevoked()) {
+        boolean newlyRevoked = !device.isRevoked();
+        if (newlyRevoked) {
             device = device.revoked(clock.instant());
             registry.put(device);
+            revoked.add(chargerId);
             LOG.info("{} revoked (certificate serial {})", cn, device.certificateSerial());
         }
         sessions.disconnect(cn);
+        if (newlyRevoked) {
+            tellRevoked(chargerId);
+        }
         return device;
+    }
+
+    private void tellRevoked(String chargerId) {
+        for (Consumer<String> listener : revocationListeners) {
+            try {
+                listener.accept(chargerId);
+            } catch (RuntimeException e) {
+                LOG.error("{} revoked, but a listener could not be told", kind.commonName(chargerId), e);
+            }
+        }
     }
 
     /** The registered charger (or operator), or a not-found error naming it. */

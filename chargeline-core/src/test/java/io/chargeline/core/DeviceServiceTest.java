@@ -33,6 +33,40 @@ class DeviceServiceTest {
     }
 
     @Test
+    void revoke_isKnownInMemory_toldOnceToListeners_andProvisioningAgainUndoesIt() {
+        InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
+        DeviceService chargers = new DeviceService(registry, issuer, CLOCK);
+        List<String> told = new ArrayList<>();
+        chargers.onRevoked(told::add);
+        chargers.provision("CH-1", null);
+
+        chargers.revoke("CH-1");
+        chargers.revoke("CH-1");
+
+        assertThat(chargers.isRevoked("CH-1")).isTrue();
+        assertThat(told).containsExactly("CH-1");
+        assertThat(new DeviceService(registry, issuer, CLOCK).isRevoked("CH-1")).as("after a restart").isTrue();
+        chargers.provision("CH-1", null);
+        assertThat(chargers.isRevoked("CH-1")).isFalse();
+    }
+
+    @Test
+    void aFailingRevocationListener_keepsTheOthersToldAndTheRevocation() {
+        DeviceService chargers = new DeviceService(new InMemoryDeviceRegistry(), issuer, CLOCK);
+        List<String> told = new ArrayList<>();
+        chargers.onRevoked(id -> {
+            throw new IllegalStateException("bug");
+        });
+        chargers.onRevoked(told::add);
+        chargers.provision("CH-1", null);
+
+        chargers.revoke("CH-1");
+
+        assertThat(told).containsExactly("CH-1");
+        assertThat(chargers.isRevoked("CH-1")).isTrue();
+    }
+
+    @Test
     void errors_nameTheKind() {
         DeviceService chargers = new DeviceService(new InMemoryDeviceRegistry(), issuer, CLOCK);
         DeviceService operators = DeviceService.forOperators(new InMemoryDeviceRegistry(), issuer, CLOCK);

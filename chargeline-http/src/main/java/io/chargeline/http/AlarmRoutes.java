@@ -102,6 +102,7 @@ final class AlarmRoutes {
         out.put("threshold", a.threshold() == null ? null : a.threshold().toString());
         out.put("ruleId", a.ruleId());
         out.put("detail", a.detail());
+        out.put("clearReason", a.clearReason() == null ? null : a.clearReason().name());
         return out;
     }
 }

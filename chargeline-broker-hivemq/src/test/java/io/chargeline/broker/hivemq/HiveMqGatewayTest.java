@@ -197,7 +197,7 @@ class HiveMqGatewayTest {
         Alarm alarm = Alarm.silent("0000018f00000001", "CH-9", at, at.minusMillis(200), at.minusSeconds(300),
                 Duration.ofMinutes(5));
         gateway.alarmTopic().raised(alarm);
-        gateway.alarmTopic().cleared(alarm.cleared(at.plusSeconds(60)));
+        gateway.alarmTopic().cleared(alarm.cleared(at.plusSeconds(60), io.chargeline.core.alarm.ClearReason.TELEMETRY_RESUMED));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         assertThat(received).extracting(p -> p.getTopic().toString()).containsOnly("$chargeline/alarms/CH-9");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,16 @@ public final class AlarmBook {
     private final Map<String, Alarm> active = new HashMap<>();
     private final Map<String, Integer> activeByCharger = new HashMap<>();
     private final TimeOrderedIds ids = new TimeOrderedIds();
+    private final Predicate<String> revoked;
 
     public AlarmBook(AlarmStore store, Clock clock, AlarmEvents events, AlarmMetrics metrics) {
+        this(store, clock, events, metrics, chargerId -> false);
+    }
+
+    /** @param revoked chargers no alarm may be raised for (revoked ones: {@link #clearAll} clears theirs) */
+    public AlarmBook(AlarmStore store, Clock clock, AlarmEvents events, AlarmMetrics metrics,
+            Predicate<String> revoked) {
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         listeners.add(Objects.requireNonNull(events, "events"));
@@ -48,12 +57,15 @@ public final class AlarmBook {
 
     /**
      * Records a new active alarm, unless the charger already has an active one of that type (and, for
-     * THRESHOLD, that rule): that one is returned then.
+     * THRESHOLD, that rule): that one is returned then. Nothing is raised for a revoked charger (empty).
      */
-    public synchronized Alarm raise(Alarm candidate, boolean reportLateness) {
+    public synchronized Optional<Alarm> raise(Alarm candidate, boolean reportLateness) {
         Alarm existing = active.get(key(candidate));
         if (existing != null) {
-            return existing;
+            return Optional.of(existing);
+        }
+        if (revoked.test(candidate.chargerId())) {
+            return Optional.empty();
         }
         store.save(candidate);
         putActive(candidate);
@@ -63,27 +75,37 @@ public final class AlarmBook {
             metrics.raised(candidate.type(), null);
         }
         announce(candidate, AlarmEvents::raised);
-        return candidate;
+        return Optional.of(candidate);
     }
 
-    /** Clears the charger's active alarm of {@code type}, if any, as of {@code at}. */
-    public Optional<Alarm> clear(String chargerId, AlarmType type, Instant at) {
-        return clear(chargerId, type, null, at);
+    /** Clears the charger's active SILENT alarm, if any, as of {@code at}. */
+    public Optional<Alarm> clearSilent(String chargerId, Instant at) {
+        return clear(chargerId, AlarmType.SILENT, null, at, ClearReason.TELEMETRY_RESUMED);
     }
 
     /** Clears the charger's active alarm of {@code type} raised by {@code ruleId} (null for SILENT). */
-    public synchronized Optional<Alarm> clear(String chargerId, AlarmType type, String ruleId, Instant at) {
+    public synchronized Optional<Alarm> clear(String chargerId, AlarmType type, String ruleId, Instant at,
+            ClearReason reason) {
         Alarm current = active.remove(key(chargerId, type, ruleId));
         if (current == null) {
             return Optional.empty();
         }
         activeByCharger.computeIfPresent(chargerId, (id, n) -> n <= 1 ? null : n - 1);
         // re-read: an operator may have acknowledged it since it was raised
-        Alarm cleared = store.find(current.id()).orElse(current).cleared(at);
+        Alarm cleared = store.find(current.id()).orElse(current).cleared(at, reason);
         store.save(cleared);
         metrics.cleared(type);
         announce(cleared, AlarmEvents::cleared);
         return Optional.of(cleared);
+    }
+
+    /** Clears every active alarm of the charger, of any type, for {@code reason}; returns how many. */
+    public synchronized int clearAll(String chargerId, Instant at, ClearReason reason) {
+        List<Alarm> ofCharger = active.values().stream().filter(a -> a.chargerId().equals(chargerId)).toList();
+        for (Alarm a : ofCharger) {
+            clear(chargerId, a.type(), a.ruleId(), at, reason);
+        }
+        return ofCharger.size();
     }
 
     /** Marks the alarm acknowledged by {@code by}; acknowledging twice keeps the first acknowledgement. */

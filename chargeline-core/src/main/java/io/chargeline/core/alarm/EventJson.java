@@ -39,6 +39,7 @@ public final class EventJson {
         data.put("threshold", a.threshold() == null ? null : a.threshold().toString());
         data.put("ruleId", a.ruleId());
         data.put("detail", a.detail());
+        data.put("clearReason", a.clearReason() == null ? null : a.clearReason().name());
         return data;
     }
 

@@ -73,7 +73,19 @@ public final class RuleEvaluator implements AutoCloseable {
         streaks.keySet().removeIf(k -> k.ruleId.equals(id));
         Instant now = clock.instant();
         for (Alarm a : book.activeForRule(id)) {
-            book.clear(a.chargerId(), AlarmType.THRESHOLD, id, now);
+            book.clear(a.chargerId(), AlarmType.THRESHOLD, id, now, ClearReason.RULE_DELETED);
+        }
+    }
+
+    /**
+     * Forgets the charger's breach streaks (it was revoked), so no rule raises an alarm for it from what it
+     * sent before; its active alarms are the caller's to clear ({@link AlarmBook#clearAll}).
+     */
+    public void untrack(String chargerId) {
+        for (StreakKey key : List.copyOf(streaks.keySet())) {
+            if (key.chargerId.equals(chargerId) && streaks.remove(key) != null) {
+                deadlines.disarm(key);
+            }
         }
     }
 
@@ -111,7 +123,7 @@ public final class RuleEvaluator implements AutoCloseable {
                 deadlines.disarm(key);
             }
             if (book.active(chargerId, AlarmType.THRESHOLD, rule.id()).isPresent()) {
-                book.clear(chargerId, AlarmType.THRESHOLD, rule.id(), at);
+                book.clear(chargerId, AlarmType.THRESHOLD, rule.id(), at, ClearReason.VALUE_RECOVERED);
                 LOG.info("{} {} no longer holds (value {}); alarm cleared", chargerId, rule.describe(), value);
             }
             return;

@@ -42,6 +42,7 @@ public final class SilenceDetector implements AutoCloseable {
     private final Duration defaultThreshold;
     private final ConcurrentHashMap<String, Charger> chargers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> toClear = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> toUntrack = new ConcurrentLinkedQueue<>();
     private final DeadlineQueue<Charger> timers = new DeadlineQueue<>();
     /** Runs {@link #runDue}; while clears wait to be retried it runs again at once instead of sleeping. */
     private final DeadlineLoop loop;
@@ -53,7 +54,7 @@ public final class SilenceDetector implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.defaultThreshold = requirePositive(defaultThreshold);
         this.loop = new DeadlineLoop("chargeline-silence-detector", timers, clock, this::runDue,
-                () -> !toClear.isEmpty());
+                () -> !toClear.isEmpty() || !toUntrack.isEmpty());
     }
 
     /**
@@ -99,6 +100,7 @@ public final class SilenceDetector implements AutoCloseable {
             c = chargers.computeIfAbsent(chargerId, Charger::new);
         }
         c.lastSeenMillis.accumulateAndGet(receivedAt.toEpochMilli(), Math::max);
+        c.untracked = false; // provisioned again: only chargers that may send reach here
         if (c.silent) {
             toClear.add(chargerId);
             timers.wakeUp();
@@ -117,6 +119,15 @@ public final class SilenceDetector implements AutoCloseable {
     public boolean hasOverride(String chargerId) {
         Charger c = chargers.get(chargerId);
         return c != null && c.threshold != null;
+    }
+
+    /**
+     * Stops watching a charger (it was revoked): its timer goes and no SILENT alarm is raised for it until it
+     * sends telemetry again. Its last-seen time stays. Takes effect on the detector thread, within a pass.
+     */
+    public void untrack(String chargerId) {
+        toUntrack.add(chargerId);
+        timers.wakeUp();
     }
 
     /** Sets (or with null removes) a charger's own threshold; durable, and its deadline moves at once. */
@@ -139,9 +150,11 @@ public final class SilenceDetector implements AutoCloseable {
                 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(c.lastSeenMillis.get()));
     }
 
-    /** Chargers that have sent telemetry. */
+    /** Chargers that have sent telemetry and are watched for silence (not revoked). */
     public int tracked() {
-        return (int) chargers.values().stream().filter(c -> c.lastSeenMillis.get() != Long.MIN_VALUE).count();
+        return (int) chargers.values().stream()
+                .filter(c -> c.lastSeenMillis.get() != Long.MIN_VALUE && !c.untracked)
+                .count();
     }
 
     /**
@@ -152,6 +165,7 @@ public final class SilenceDetector implements AutoCloseable {
      */
     public Optional<Instant> runDue() {
         Instant now = clock.instant();
+        untrackRevoked();
         clearResumed();
         List<Charger> due = timers.takeDue(now.toEpochMilli());
         for (Charger c : due) {
@@ -164,8 +178,20 @@ public final class SilenceDetector implements AutoCloseable {
         return timers.next().map(Instant::ofEpochMilli);
     }
 
+    private void untrackRevoked() {
+        String id;
+        while ((id = toUntrack.poll()) != null) {
+            Charger c = chargers.get(id);
+            if (c != null) {
+                c.untracked = true;
+                c.armed = false;
+                timers.disarm(c);
+            }
+        }
+    }
+
     private void evaluate(Charger c, Instant now) {
-        if (c.silent) {
+        if (c.silent || c.untracked) {
             return;
         }
         Instant deadline = deadlineOf(c);
@@ -177,7 +203,11 @@ public final class SilenceDetector implements AutoCloseable {
         Alarm alarm = Alarm.silent(book.newId(now), c.id, now, deadline, Instant.ofEpochMilli(seen), thresholdOf(c));
         c.silent = true;
         try {
-            book.raise(alarm, !c.caughtUp);
+            if (book.raise(alarm, !c.caughtUp).isEmpty()) {
+                c.silent = false;
+                c.untracked = true; // revoked, and told so before the detector was
+                return;
+            }
         } catch (RuntimeException e) {
             c.silent = false;
             LOG.error("{} is silent but its alarm could not be stored; retrying in 1 s", c.id, e);
@@ -205,7 +235,7 @@ public final class SilenceDetector implements AutoCloseable {
                 continue; // nothing newer than what the alarm already knew
             }
             try {
-                book.clear(id, AlarmType.SILENT, Instant.ofEpochMilli(seen));
+                book.clearSilent(id, Instant.ofEpochMilli(seen));
             } catch (RuntimeException e) {
                 LOG.error("{} sent telemetry but its alarm could not be cleared; retrying", id, e);
                 toClear.add(id);
@@ -276,6 +306,8 @@ public final class SilenceDetector implements AutoCloseable {
         volatile boolean armed;
         /** The next alarm catches up with downtime; its lateness is not the detector's. */
         boolean caughtUp;
+        /** Revoked: not watched until it sends again (after being provisioned anew). */
+        volatile boolean untracked;
 
         Charger(String id) {
             this.id = id;

@@ -37,11 +37,46 @@ class AlarmBookTest {
             }
         });
 
-        Alarm raised = book.raise(Alarm.silent("0000000000000001", "CH-1", T0, T0, T0.minusSeconds(300),
-                Duration.ofMinutes(5)), true);
-        book.clear("CH-1", AlarmType.SILENT, T0.plusSeconds(1));
+        Alarm raised = book.raise(silent("0000000000000001", "CH-1"), true).orElseThrow();
+        book.clearSilent("CH-1", T0.plusSeconds(1));
 
         assertThat(heard).containsExactly("raised CH-1", "cleared CH-1");
-        assertThat(store.find(raised.id())).get().extracting(Alarm::state).isEqualTo(AlarmState.CLEARED);
+        assertThat(store.find(raised.id())).get().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(AlarmState.CLEARED);
+            assertThat(a.clearReason()).isEqualTo(ClearReason.TELEMETRY_RESUMED);
+        });
+    }
+
+    @Test
+    void clearAll_clearsEveryActiveAlarmOfTheCharger_withTheReason_andNoOtherCharger() {
+        AlarmBook book = new AlarmBook(store, clock, AlarmEvents.NONE, AlarmMetrics.NONE);
+        AlarmRule rule = new AlarmRule("r1", "t", AlarmRule.Op.GT, 80, Duration.ofMinutes(1), T0);
+        Alarm silent = book.raise(silent("0000000000000001", "CH-1"), true).orElseThrow();
+        Alarm hot = book.raise(Alarm.threshold("0000000000000002", "CH-1", T0, T0, T0, rule, 90), true).orElseThrow();
+        Alarm other = book.raise(silent("0000000000000003", "CH-2"), true).orElseThrow();
+
+        int cleared = book.clearAll("CH-1", T0.plusSeconds(5), ClearReason.CHARGER_REVOKED);
+
+        assertThat(cleared).isEqualTo(2);
+        assertThat(List.of(store.find(silent.id()).orElseThrow(), store.find(hot.id()).orElseThrow())).allSatisfy(a -> {
+            assertThat(a.state()).isEqualTo(AlarmState.CLEARED);
+            assertThat(a.clearReason()).isEqualTo(ClearReason.CHARGER_REVOKED);
+            assertThat(a.clearedAt()).isEqualTo(T0.plusSeconds(5));
+        });
+        assertThat(book.activeCount("CH-1")).isZero();
+        assertThat(book.active("CH-2", AlarmType.SILENT)).contains(other);
+    }
+
+    @Test
+    void raise_forARevokedCharger_raisesNothing() {
+        AlarmBook book = new AlarmBook(store, clock, AlarmEvents.NONE, AlarmMetrics.NONE, "CH-9"::equals);
+
+        assertThat(book.raise(silent("0000000000000001", "CH-9"), true)).isEmpty();
+        assertThat(book.raise(silent("0000000000000002", "CH-1"), true)).isPresent();
+        assertThat(store.active()).extracting(Alarm::chargerId).containsExactly("CH-1");
+    }
+
+    private static Alarm silent(String id, String chargerId) {
+        return Alarm.silent(id, chargerId, T0, T0, T0.minusSeconds(300), Duration.ofMinutes(5));
     }
 }

@@ -19,6 +19,19 @@ class RuleEvaluatorTest {
     private final RuleEvaluator rules = new RuleEvaluator(book, store, clock);
 
     @Test
+    void untrackedCharger_breachInProgress_raisesNothing_otherChargersStillDo() {
+        rules.add("temperature", ">", 80, Duration.ofMinutes(1));
+        receive("CH-1", "{\"temperature\":85}");
+        receive("CH-2", "{\"temperature\":85}");
+
+        rules.untrack("CH-1");
+        at(T0.plusSeconds(60));
+        rules.runDue();
+
+        assertThat(store.active()).extracting(Alarm::chargerId).containsExactly("CH-2");
+    }
+
+    @Test
     void aBreachThatLastsTheDuration_raisesExactlyThen_evenWithoutAnotherMessage() {
         AlarmRule rule = rules.add("temperature", ">", 80, Duration.ofMinutes(1));
         receive("CH-1", "{\"temperature\":85}");

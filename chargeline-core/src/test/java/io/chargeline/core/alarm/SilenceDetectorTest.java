@@ -45,6 +45,38 @@ class SilenceDetectorTest {
     }
 
     @Test
+    void untrackedCharger_raisesNothingAtItsDeadline_untilItSendsAgain() {
+        detector.telemetryReceived("CH-1", T0);
+        detector.telemetryReceived("CH-2", T0);
+
+        detector.untrack("CH-1");
+        clock.set(T0.plus(FIVE_MIN));
+        detector.runDue();
+
+        assertThat(store.active()).extracting(Alarm::chargerId).containsExactly("CH-2");
+        assertThat(detector.tracked()).isEqualTo(1);
+        assertThat(detector.lastSeen("CH-1")).contains(T0);
+        // provisioned again and sending: watched as before
+        detector.telemetryReceived("CH-1", T0.plus(FIVE_MIN));
+        clock.set(T0.plus(FIVE_MIN).plus(FIVE_MIN));
+        detector.runDue();
+        assertThat(store.active()).extracting(Alarm::chargerId).containsExactlyInAnyOrder("CH-1", "CH-2");
+    }
+
+    @Test
+    void chargerTheBookRefuses_isLeftUnwatched_notRetried() {
+        book = new AlarmBook(store, clock, AlarmEvents.NONE, AlarmMetrics.NONE, "CH-1"::equals);
+        detector = new SilenceDetector(book, store, clock, FIVE_MIN);
+        detector.telemetryReceived("CH-1", T0);
+
+        clock.set(T0.plus(FIVE_MIN));
+
+        assertThat(detector.runDue()).isEmpty();
+        assertThat(store.active()).isEmpty();
+        assertThat(detector.tracked()).isZero();
+    }
+
+    @Test
     void raisesAtTheDeadline_notAMillisecondBefore() {
         detector.telemetryReceived("CH-1", T0);
 

@@ -5,6 +5,7 @@ import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmType;
+import io.chargeline.core.alarm.ClearReason;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,10 +16,11 @@ import java.time.Instant;
 
 /**
  * Binary forms of alarms and alarm rules: a version byte, then the fields; absent optional fields are one
- * zero byte. Version 2 added the rule id and detail of THRESHOLD alarms; version 1 records still decode.
+ * zero byte. Version 2 added the rule id and detail of THRESHOLD alarms, version 3 the clear reason; older
+ * records still decode (without a clear reason).
  */
 final class AlarmCodec {
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
     private static final byte RULE_VERSION = 1;
 
     private AlarmCodec() {}
@@ -43,6 +45,7 @@ final class AlarmCodec {
             }
             writeString(out, a.ruleId());
             writeString(out, a.detail());
+            writeString(out, a.clearReason() == null ? null : a.clearReason().name());
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
@@ -52,7 +55,7 @@ final class AlarmCodec {
     static Alarm decode(byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte version = in.readByte();
-            if (version != 1 && version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new IOException("unknown alarm encoding " + version);
             }
             String id = in.readUTF();
@@ -68,8 +71,9 @@ final class AlarmCodec {
             Duration threshold = in.readBoolean() ? Duration.ofMillis(in.readLong()) : null;
             String ruleId = version >= 2 ? readString(in) : null;
             String detail = version >= 2 ? readString(in) : null;
+            String clearReason = version >= 3 ? readString(in) : null;
             return new Alarm(id, chargerId, type, state, raisedAt, deadline, clearedAt, acknowledgedAt, acknowledgedBy,
-                    lastTelemetryAt, threshold, ruleId, detail);
+                    lastTelemetryAt, threshold, ruleId, detail, clearReason == null ? null : ClearReason.valueOf(clearReason));
         } catch (IOException | IllegalArgumentException e) {
             throw new StorageException("corrupt alarm record: " + e.getMessage(), e);
         }

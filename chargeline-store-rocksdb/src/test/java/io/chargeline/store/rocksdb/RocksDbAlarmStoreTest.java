@@ -9,6 +9,7 @@ import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmStore;
+import io.chargeline.core.alarm.ClearReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ class RocksDbAlarmStoreTest extends StorageFixture {
     @Test
     void alarms_roundTripEveryField_andSurviveReopen() {
         Alarm alarm = Alarm.silent(id(1), "CH-1", T0.plusSeconds(300), T0.plusSeconds(299), T0.minusNanos(5),
-                Duration.ofMinutes(5)).acknowledged(T0.plusSeconds(400), "ops").cleared(T0.plusSeconds(500));
+                Duration.ofMinutes(5)).acknowledged(T0.plusSeconds(400), "ops").cleared(T0.plusSeconds(500), ClearReason.CHARGER_REVOKED);
         storage.alarms().save(alarm);
 
         reopen();
@@ -50,7 +51,7 @@ class RocksDbAlarmStoreTest extends StorageFixture {
         AlarmStore alarms = storage.alarms();
         for (int i = 0; i < 10; i++) {
             Alarm a = Alarm.silent(id(i), i % 2 == 0 ? "CH-even" : "CH-odd", T0.plusSeconds(i), T0, T0, Duration.ofMinutes(5));
-            alarms.save(i < 4 ? a.cleared(T0.plusSeconds(100)) : a);
+            alarms.save(i < 4 ? a.cleared(T0.plusSeconds(100), ClearReason.TELEMETRY_RESUMED) : a);
         }
 
         List<String> seen = new ArrayList<>();
