@@ -39,8 +39,8 @@ final class DemoCommand implements Callable<Integer> {
         if (fleet.fleetDir.toString().equals("sim-fleet")) {
             fleet.fleetDir = dataDir.resolve("sim-fleet"); // a new CA each demo: certificates cannot be reused
         }
-        if (fleet.interval.equals("10s")) {
-            fleet.interval = "5s";
+        if (fleet.interval.equals(Duration.ofSeconds(10))) {
+            fleet.interval = Duration.ofSeconds(5);
         }
         if (fleet.silentFraction == 0) {
             fleet.silentFraction = 0.1; // a few chargers fall silent, so the demo shows alarms

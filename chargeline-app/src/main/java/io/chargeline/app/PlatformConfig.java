@@ -38,13 +38,13 @@ public record PlatformConfig(
             throw new IllegalArgumentException("--max-artifact-size must be positive");
         }
         if (retention == null || retention.isNegative() || retention.isZero()) {
-            throw new IllegalArgumentException("--retention must be a positive ISO-8601 duration such as P90D");
+            throw new IllegalArgumentException("--retention must be positive, e.g. 90d or P90D");
         }
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("--retention must be at least P1D: telemetry is dropped by whole days");
         }
         if (silenceThreshold == null || silenceThreshold.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("--silence-threshold must be at least PT1S, e.g. PT5M");
+            throw new IllegalArgumentException("--silence-threshold must be at least 1s, e.g. 5m or PT5M");
         }
         if (adminApiKey != null && adminApiKey.length() < 16) {
             throw new IllegalArgumentException("CHARGELINE_ADMIN_API_KEY must be at least 16 characters");
@@ -62,8 +62,9 @@ public record PlatformConfig(
     public String toString() {
         return "data-dir=" + dataDir.toAbsolutePath() + " bind=" + bindAddress + " mqtt-port=" + mqttPort
                 + " http-port=" + httpPort + " device-http-port=" + deviceHttpPort + " hostnames=" + hostnames
-                + " retention=" + retention + " silence-threshold=" + silenceThreshold
-                + " max-artifact-size=" + maxArtifactBytes
+                + " retention=" + DurationConverter.format(retention)
+                + " silence-threshold=" + DurationConverter.format(silenceThreshold)
+                + " max-artifact-size=" + ByteSizes.format(maxArtifactBytes)
                 + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)");
     }
 }

@@ -41,8 +41,9 @@ final class SimulateCommand implements Callable<Integer> {
         @Option(names = "--chargers", defaultValue = "50", description = "How many chargers. Default: ${DEFAULT-VALUE}")
         int chargers;
 
-        @Option(names = "--interval", defaultValue = "10s", description = "Telemetry interval per charger. Default: ${DEFAULT-VALUE}")
-        String interval;
+        @Option(names = "--interval", defaultValue = "10s", description = "Telemetry interval per charger (10s, or ISO-8601 "
+                + "such as PT10S). Default: ${DEFAULT-VALUE}")
+        Duration interval;
 
         @Option(names = "--silent-fraction", defaultValue = "0", description = "Share of chargers that go silent after "
                 + "their first message (0-1). Default: ${DEFAULT-VALUE}")
@@ -60,8 +61,7 @@ final class SimulateCommand implements Callable<Integer> {
         String prefix;
 
         Simulator.Settings settings(String host, int port) {
-            Duration every = BenchCommand.duration(interval, "--interval");
-            return new Simulator.Settings(host, port, every, every.dividedBy(10), silentFraction, commandFailureRate);
+            return new Simulator.Settings(host, port, interval, interval.dividedBy(10), silentFraction, commandFailureRate);
         }
     }
 
@@ -90,7 +90,8 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }, "simulator-stop"));
             simulator.start();
-            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", options.chargers, settings.interval());
+            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", options.chargers,
+                    DurationConverter.format(settings.interval()));
             out.flush();
             simulator.reportUntil(stop, Duration.ofSeconds(2), line -> {
                 out.println(line);
