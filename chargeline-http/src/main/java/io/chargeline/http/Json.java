@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.JsonTimestamps;
 import io.chargeline.core.TelemetryRecord;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Function;
 
@@ -22,13 +21,11 @@ final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final DateTimeFormatter UTC_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private Json() {}
 
     static String time(Instant instant) {
-        return instant == null ? null : UTC_MILLIS.format(instant);
+        return JsonTimestamps.format(instant);
     }
 
     static byte[] bytes(Object value) {
