@@ -102,10 +102,13 @@ public final class JobService implements AutoCloseable {
             live.get(to).incrementAndGet();
         }
 
-        /** It leaves memory: its executions no longer count as live. */
-        void retire() {
-            active.remove(job.id());
+        /** It leaves memory: its executions no longer count as live. False if it had left already. */
+        boolean retire() {
+            if (!active.remove(job.id(), this)) {
+                return false;
+            }
             counts.forEach((status, n) -> live.get(status).addAndGet(-n));
+            return true;
         }
     }
 
@@ -361,8 +364,9 @@ public final class JobService implements AutoCloseable {
             LOG.info("job {} completed: {}", r.job.id(), r.counts);
         }
         if (r.job.status().isFinal() && r.running == 0) {
-            store.save(r.job.withCounts(r.counts));
-            r.retire();
+            if (r.retire()) {
+                store.save(r.job.withCounts(r.counts));
+            }
             return true;
         }
         return false;
@@ -383,11 +387,15 @@ public final class JobService implements AutoCloseable {
         }
         for (Execution e : List.copyOf(r.byCharger.values())) {
             if (e.status() == ExecutionStatus.QUEUED || e.status() == ExecutionStatus.SENT) {
+                Command cancelled;
                 try {
-                    commands.cancel(e.chargerId(), e.commandId()); // its change comes back through follow()
+                    cancelled = commands.cancel(e.chargerId(), e.commandId());
                 } catch (ConflictException alreadyDelivered) {
-                    // it runs to its end; its outcome is still recorded
+                    continue; // it runs to its end; its outcome is still recorded
                 }
+                // followed now, so the job returned by cancel() already counts it; the listener's copy of this
+                // change finds the execution final and does nothing
+                follow(r.job.id(), cancelled);
             }
         }
         settle(r);
