@@ -361,7 +361,7 @@ public final class JobService implements AutoCloseable {
     private boolean settle(Rollout r) {
         if (r.job.status() == JobStatus.IN_PROGRESS && r.pending.isEmpty() && r.running == 0) {
             r.job = r.job.finished(JobStatus.COMPLETED, clock.instant(), null);
-            LOG.info("job {} completed: {}", r.job.id(), r.counts);
+            LOG.info("job {} completed: {}", r.job.id(), summary(r.counts));
         }
         if (r.job.status().isFinal() && r.running == 0) {
             if (r.retire()) {
@@ -377,7 +377,6 @@ public final class JobService implements AutoCloseable {
         Instant now = clock.instant();
         r.job = r.job.finished(outcome, now, why);
         store.save(r.job); // without counts: not settled until its running executions end
-        LOG.warn("job {} {}: {}", r.job.id(), outcome, why);
         while (!r.pending.isEmpty()) {
             Execution e = r.byCharger.get(r.pending.pollFirst());
             Execution cancelled = e.moved(ExecutionStatus.CANCELLED, null, null, now, why);
@@ -398,7 +397,24 @@ public final class JobService implements AutoCloseable {
                 follow(r.job.id(), cancelled);
             }
         }
+        if (outcome == JobStatus.ABORTED) {
+            LOG.warn("job {} aborted: {}; {}", r.job.id(), why, summary(r.counts));
+        } else {
+            LOG.info("job {} {}: {}; {}", r.job.id(), outcome.name().toLowerCase(java.util.Locale.ROOT), why,
+                    summary(r.counts));
+        }
         settle(r);
+    }
+
+    /** {@code 3 SUCCEEDED, 1 FAILED}: the statuses with executions, for the job's log lines. */
+    private static String summary(Map<ExecutionStatus, Integer> counts) {
+        StringBuilder out = new StringBuilder();
+        counts.forEach((status, n) -> {
+            if (n > 0) {
+                out.append(out.length() == 0 ? "" : ", ").append(n).append(' ').append(status.name());
+            }
+        });
+        return out.length() == 0 ? "no executions" : out.toString();
     }
 
     private boolean crossedFailureRatio(Rollout r) {
