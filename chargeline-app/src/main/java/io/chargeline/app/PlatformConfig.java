@@ -34,6 +34,9 @@ public record PlatformConfig(
         checkPort("--mqtt-port", mqttPort);
         checkPort("--http-port", httpPort);
         checkPort("--device-http-port", deviceHttpPort);
+        checkDistinct("--mqtt-port", mqttPort, "--http-port", httpPort);
+        checkDistinct("--mqtt-port", mqttPort, "--device-http-port", deviceHttpPort);
+        checkDistinct("--http-port", httpPort, "--device-http-port", deviceHttpPort);
         if (maxArtifactBytes < 1) {
             throw new IllegalArgumentException("--max-artifact-size must be positive");
         }
@@ -54,6 +57,12 @@ public record PlatformConfig(
     private static void checkPort(String flag, int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(flag + " must be between 0 and 65535 (0 picks a free port), was " + port);
+        }
+    }
+
+    private static void checkDistinct(String flag, int port, String otherFlag, int otherPort) {
+        if (port != 0 && port == otherPort) {
+            throw new IllegalArgumentException(flag + " and " + otherFlag + " are both " + port + "; give each its own port");
         }
     }
 

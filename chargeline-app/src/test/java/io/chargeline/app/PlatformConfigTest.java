@@ -22,6 +22,15 @@ class PlatformConfigTest {
     }
 
     @Test
+    void twoFlagsOnOnePort_areRefused_butZeroMeansAFreePortForEach() {
+        assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8883, 8443, List.of(),
+                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
+                .hasMessage("--mqtt-port and --http-port are both 8883; give each its own port");
+        assertThat(new PlatformConfig(Path.of("data"), "127.0.0.1", 0, 0, 0, List.of(), Duration.ofDays(90),
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null).httpPort()).isZero();
+    }
+
+    @Test
     void retentionBelowADay_isRefused() {
         assertThatThrownBy(() -> config(8883, Duration.ofHours(12), null)).hasMessageContaining("--retention");
     }
