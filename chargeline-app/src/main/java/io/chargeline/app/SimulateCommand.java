@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,16 +69,26 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ApiClient api = new ApiClient(server.server, server.apiKey());
-        return run(api, fleetOptions, mqttHost, mqttPort, spec.commandLine().getOut());
+        PrintWriter out = spec.commandLine().getOut();
+        Simulator.Settings settings = fleetOptions.settings(mqttHost, mqttPort);
+        out.printf("provisioning %d chargers (certificates in %s)...%n", fleetOptions.chargers, fleetOptions.fleetDir);
+        out.flush();
+        Fleet fleet = provision(api, fleetOptions);
+        return run(fleet, settings, out, line -> {
+            out.println(line);
+            out.flush();
+        });
     }
 
-    /** Provisions (or reuses) the fleet, runs it until Ctrl-C, prints progress every 2 s. */
-    static int run(ApiClient api, FleetOptions options, String host, int port, PrintWriter out) throws Exception {
-        Simulator.Settings settings = options.settings(host, port);
+    /** Provisions the fleet's chargers with CSRs, or reuses the certificates kept in its folder. */
+    static Fleet provision(ApiClient api, FleetOptions options) throws Exception {
         Files.createDirectories(options.fleetDir);
-        out.printf("provisioning %d chargers (certificates in %s)...%n", options.chargers, options.fleetDir);
-        out.flush();
-        Fleet fleet = Fleet.provision(api, options.prefix, options.chargers, options.fleetDir);
+        return Fleet.provision(api, options.prefix, options.chargers, options.fleetDir);
+    }
+
+    /** Runs the fleet until Ctrl-C, giving {@code progress} a line every 2 s. */
+    static int run(Fleet fleet, Simulator.Settings settings, PrintWriter out, Consumer<String> progress)
+            throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (Simulator simulator = new Simulator(settings, fleet, Clock.systemUTC())) {
@@ -90,13 +101,10 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }, "simulator-stop"));
             simulator.start();
-            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", options.chargers,
+            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", fleet.devices().size(),
                     DurationConverter.format(settings.interval()));
             out.flush();
-            simulator.reportUntil(stop, Duration.ofSeconds(2), line -> {
-                out.println(line);
-                out.flush();
-            });
+            simulator.reportUntil(stop, Duration.ofSeconds(2), progress);
         } finally {
             closed.countDown();
         }
