@@ -40,7 +40,8 @@ final class BenchCommand {
         @Option(names = "--devices", defaultValue = "1000", description = "Connections (chargers). Default: ${DEFAULT-VALUE}")
         int devices;
 
-        @Option(names = "--duration", defaultValue = "60s", description = "Measured time, e.g. 60s, 2m or PT2M. Default: ${DEFAULT-VALUE}")
+        @Option(names = "--duration", defaultValue = "60s",
+                description = "Measured time, e.g. 60s, 2m or PT2M. Default: ${DEFAULT-VALUE}")
         Duration duration;
 
         @Option(names = "--warmup", defaultValue = "5s", description = "Unmeasured time first. Default: ${DEFAULT-VALUE}")

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code chargeline demo}: the platform with embedded defaults in a temporary data dir, plus 50 simulated chargers. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start Chargeline in a temporary data directory and simulate a fleet against it: the 30-second look. "
-                + "The directory is removed on exit unless --keep.")
+        description = "Start Chargeline in a temporary data directory and simulate a fleet against it: the 30-second "
+                + "look. The directory is removed on exit unless --keep.")
 final class DemoCommand implements Callable<Integer> {
     /** Short, so the demo's silent chargers show their alarms within a minute. */
     private static final Duration DEMO_SILENCE_THRESHOLD = Duration.ofSeconds(30);
@@ -76,13 +76,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One summary line instead of one per charger, so the banner after it is what the user sees last. */
     private Fleet provisionQuietly(ApiClient api) throws Exception {
-        ch.qos.logback.classic.Logger devices = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DeviceService.class);
+        ch.qos.logback.classic.Logger devices =
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DeviceService.class);
         Level before = devices.getLevel();
         devices.setLevel(Level.WARN);
         try {
             Fleet provisioned = SimulateCommand.provision(api, fleet);
-            LOG.info("demo: {} simulated chargers provisioned ({}...), certificates in {}", provisioned.devices().size(),
-                    fleet.prefix, fleet.fleetDir);
+            LOG.info("demo: {} simulated chargers provisioned ({}...), certificates in {}",
+                    provisioned.devices().size(), fleet.prefix, fleet.fleetDir);
             return provisioned;
         } finally {
             devices.setLevel(before); // chargers provisioned during the demo are logged as usual

@@ -44,7 +44,7 @@ final class DemoDataDir {
                 Files.deleteIfExists(p);
             }
             return "demo data removed (" + path + ")";
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return "could not remove the demo data in " + path + ": " + e.getMessage();
         }
     }

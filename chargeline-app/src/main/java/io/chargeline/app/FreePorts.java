@@ -38,8 +38,8 @@ final class FreePorts {
             } catch (BindException e) {
                 throw new IllegalStateException(inUse(e)
                         ? "port " + port + " is already in use on " + bindAddress + "; choose another with " + flag
-                        : "cannot listen on " + bindAddress + ":" + port + " (" + e.getMessage() + "); check --bind and "
-                                + flag);
+                        : "cannot listen on " + bindAddress + ":" + port + " (" + e.getMessage()
+                                + "); check --bind and " + flag);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot listen on " + bindAddress + ":" + port + " (" + e.getMessage()
                         + "); check --bind and " + flag, e);

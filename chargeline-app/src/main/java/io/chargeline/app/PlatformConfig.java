@@ -62,7 +62,8 @@ public record PlatformConfig(
 
     private static void checkDistinct(String flag, int port, String otherFlag, int otherPort) {
         if (port != 0 && port == otherPort) {
-            throw new IllegalArgumentException(flag + " and " + otherFlag + " are both " + port + "; give each its own port");
+            throw new IllegalArgumentException(flag + " and " + otherFlag + " are both " + port
+                    + "; give each its own port");
         }
     }
 
