@@ -40,11 +40,12 @@ final class BenchCommand {
         @Option(names = "--devices", defaultValue = "1000", description = "Connections (chargers). Default: ${DEFAULT-VALUE}")
         int devices;
 
-        @Option(names = "--duration", defaultValue = "60s", description = "Measured time, e.g. 60s or PT2M. Default: ${DEFAULT-VALUE}")
-        String duration;
+        @Option(names = "--duration", defaultValue = "60s",
+                description = "Measured time, e.g. 60s, 2m or PT2M. Default: ${DEFAULT-VALUE}")
+        Duration duration;
 
         @Option(names = "--warmup", defaultValue = "5s", description = "Unmeasured time first. Default: ${DEFAULT-VALUE}")
-        String warmup;
+        Duration warmup;
 
         @Option(names = "--qos", defaultValue = "1", description = "0 or 1. Default: ${DEFAULT-VALUE}")
         int qos;
@@ -65,8 +66,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
-            LoadSettings load = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
-                    qos, inflight, payloadBytes, rate);
+            LoadSettings load = new LoadSettings(devices, duration, warmup, qos, inflight, payloadBytes, rate);
             Path work = server.workDir("ingest");
             IngestBench.Settings settings = new IngestBench.Settings(load, server.peer, work, server.launch());
             IngestBench.Outcome outcome = new IngestBench(settings, line -> {
@@ -95,7 +95,7 @@ final class BenchCommand {
         int concurrency;
 
         @Option(names = "--hold", defaultValue = "10s", description = "How long to hold them before measuring. Default: ${DEFAULT-VALUE}")
-        String hold;
+        Duration hold;
 
         @Mixin
         ServerOptions server;
@@ -105,7 +105,7 @@ final class BenchCommand {
             PrintWriter console = spec.commandLine().getOut();
             Path work = server.workDir("connections");
             ConnectionsBench.Settings settings = new ConnectionsBench.Settings(devices, concurrency,
-                    duration(hold, "--hold"), server.peer, work, server.launch());
+                    hold, server.peer, work, server.launch());
             ConnectionsBench.Outcome outcome = new ConnectionsBench(settings, line -> {
                 console.println(line);
                 console.flush();
@@ -133,11 +133,11 @@ final class BenchCommand {
         int clients;
 
         @Option(names = "--duration", defaultValue = "30s", description = "Default: ${DEFAULT-VALUE}")
-        String duration;
+        Duration duration;
 
         @Option(names = "--warmup", defaultValue = "5s", description = "Ingest before the reads start (the server's JIT "
                 + "needs ~40 s to reach steady state). Default: ${DEFAULT-VALUE}")
-        String warmup;
+        Duration warmup;
 
         @Mixin
         ServerOptions server;
@@ -145,8 +145,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter console = spec.commandLine().getOut();
-            LoadSettings ingest = new LoadSettings(devices, duration(duration, "--duration"), duration(warmup, "--warmup"),
-                    1, 16, 200, ingestRate);
+            LoadSettings ingest = new LoadSettings(devices, duration, warmup, 1, 16, 200, ingestRate);
             Path work = server.workDir("query");
             QueryBench.Settings settings = new QueryBench.Settings(ingest, clients,
                     new IngestBench.Settings(ingest, null, work, server.launch()));
@@ -220,7 +219,7 @@ final class BenchCommand {
         int chargers;
 
         @Option(names = "--spread", defaultValue = "60s", description = "Deadlines fall evenly over this. Default: ${DEFAULT-VALUE}")
-        String spread;
+        Duration spread;
 
         @Option(names = "--work-dir", description = "Where the store and results go. Default: bench-results/alarms-<time>")
         Path workDir;
@@ -231,7 +230,7 @@ final class BenchCommand {
             Path work = workDir != null ? workDir : Path.of("bench-results",
                     "alarms-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Files.createDirectories(work);
-            AlarmBench.Settings settings = new AlarmBench.Settings(chargers, duration(spread, "--spread"),
+            AlarmBench.Settings settings = new AlarmBench.Settings(chargers, spread,
                     Duration.ofMinutes(5));
             AlarmBench.Outcome outcome;
             try (RocksDbStorage storage = RocksDbStorage.open(work.resolve("store"), Duration.ofDays(1), 1000)) {
@@ -251,17 +250,5 @@ final class BenchCommand {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
         console.println("results: " + json);
         console.flush();
-    }
-
-    /** Accepts 60s, 5m, 2h or an ISO-8601 duration. */
-    static Duration duration(String text, String flag) {
-        try {
-            if (text.matches("\\d+[smh]")) {
-                return Duration.parse("PT" + text.toUpperCase());
-            }
-            return Duration.parse(text);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(flag + " must look like 60s, 5m or PT2M, was " + text);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.chargeline.app;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ public final class ChargelineCli {
     static CommandLine commandLine() {
         return new CommandLine(new ChargelineCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler((e, cmd, parseResult) -> {
                     cmd.getErr().println("error: " + e.getMessage());
                     return 1;

@@ -72,6 +72,7 @@ public final class Platform implements AutoCloseable {
     }
 
     public static Platform start(PlatformConfig config) {
+        FreePorts.require(config);
         Path dataDir = prepareDataDir(config.dataDir());
         Platform platform = new Platform(config, AdminKey.load(dataDir, config.adminApiKey()));
         try {

@@ -34,17 +34,20 @@ public record PlatformConfig(
         checkPort("--mqtt-port", mqttPort);
         checkPort("--http-port", httpPort);
         checkPort("--device-http-port", deviceHttpPort);
+        checkDistinct("--mqtt-port", mqttPort, "--http-port", httpPort);
+        checkDistinct("--mqtt-port", mqttPort, "--device-http-port", deviceHttpPort);
+        checkDistinct("--http-port", httpPort, "--device-http-port", deviceHttpPort);
         if (maxArtifactBytes < 1) {
             throw new IllegalArgumentException("--max-artifact-size must be positive");
         }
         if (retention == null || retention.isNegative() || retention.isZero()) {
-            throw new IllegalArgumentException("--retention must be a positive ISO-8601 duration such as P90D");
+            throw new IllegalArgumentException("--retention must be positive, e.g. 90d or P90D");
         }
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("--retention must be at least P1D: telemetry is dropped by whole days");
         }
         if (silenceThreshold == null || silenceThreshold.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("--silence-threshold must be at least PT1S, e.g. PT5M");
+            throw new IllegalArgumentException("--silence-threshold must be at least 1s, e.g. 5m or PT5M");
         }
         if (adminApiKey != null && adminApiKey.length() < 16) {
             throw new IllegalArgumentException("CHARGELINE_ADMIN_API_KEY must be at least 16 characters");
@@ -57,13 +60,21 @@ public record PlatformConfig(
         }
     }
 
+    private static void checkDistinct(String flag, int port, String otherFlag, int otherPort) {
+        if (port != 0 && port == otherPort) {
+            throw new IllegalArgumentException(flag + " and " + otherFlag + " are both " + port
+                    + "; give each its own port");
+        }
+    }
+
     /** For the start-up log: everything but the secret. */
     @Override
     public String toString() {
         return "data-dir=" + dataDir.toAbsolutePath() + " bind=" + bindAddress + " mqtt-port=" + mqttPort
                 + " http-port=" + httpPort + " device-http-port=" + deviceHttpPort + " hostnames=" + hostnames
-                + " retention=" + retention + " silence-threshold=" + silenceThreshold
-                + " max-artifact-size=" + maxArtifactBytes
+                + " retention=" + DurationConverter.format(retention)
+                + " silence-threshold=" + DurationConverter.format(silenceThreshold)
+                + " max-artifact-size=" + ByteSizes.format(maxArtifactBytes)
                 + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)");
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +42,9 @@ final class SimulateCommand implements Callable<Integer> {
         @Option(names = "--chargers", defaultValue = "50", description = "How many chargers. Default: ${DEFAULT-VALUE}")
         int chargers;
 
-        @Option(names = "--interval", defaultValue = "10s", description = "Telemetry interval per charger. Default: ${DEFAULT-VALUE}")
-        String interval;
+        @Option(names = "--interval", defaultValue = "10s", description = "Telemetry interval per charger (10s, or ISO-8601 "
+                + "such as PT10S). Default: ${DEFAULT-VALUE}")
+        Duration interval;
 
         @Option(names = "--silent-fraction", defaultValue = "0", description = "Share of chargers that go silent after "
                 + "their first message (0-1). Default: ${DEFAULT-VALUE}")
@@ -60,24 +62,33 @@ final class SimulateCommand implements Callable<Integer> {
         String prefix;
 
         Simulator.Settings settings(String host, int port) {
-            Duration every = BenchCommand.duration(interval, "--interval");
-            return new Simulator.Settings(host, port, every, every.dividedBy(10), silentFraction, commandFailureRate);
+            return new Simulator.Settings(host, port, interval, interval.dividedBy(10), silentFraction, commandFailureRate);
         }
     }
 
     @Override
     public Integer call() throws Exception {
         ApiClient api = new ApiClient(server.server, server.apiKey());
-        return run(api, fleetOptions, mqttHost, mqttPort, spec.commandLine().getOut());
+        PrintWriter out = spec.commandLine().getOut();
+        Simulator.Settings settings = fleetOptions.settings(mqttHost, mqttPort);
+        out.printf("provisioning %d chargers (certificates in %s)...%n", fleetOptions.chargers, fleetOptions.fleetDir);
+        out.flush();
+        Fleet fleet = provision(api, fleetOptions);
+        return run(fleet, settings, out, line -> {
+            out.println(line);
+            out.flush();
+        });
     }
 
-    /** Provisions (or reuses) the fleet, runs it until Ctrl-C, prints progress every 2 s. */
-    static int run(ApiClient api, FleetOptions options, String host, int port, PrintWriter out) throws Exception {
-        Simulator.Settings settings = options.settings(host, port);
+    /** Provisions the fleet's chargers with CSRs, or reuses the certificates kept in its folder. */
+    static Fleet provision(ApiClient api, FleetOptions options) throws Exception {
         Files.createDirectories(options.fleetDir);
-        out.printf("provisioning %d chargers (certificates in %s)...%n", options.chargers, options.fleetDir);
-        out.flush();
-        Fleet fleet = Fleet.provision(api, options.prefix, options.chargers, options.fleetDir);
+        return Fleet.provision(api, options.prefix, options.chargers, options.fleetDir);
+    }
+
+    /** Runs the fleet until Ctrl-C, giving {@code progress} a line every 2 s. */
+    static int run(Fleet fleet, Simulator.Settings settings, PrintWriter out, Consumer<String> progress)
+            throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (Simulator simulator = new Simulator(settings, fleet, Clock.systemUTC())) {
@@ -90,12 +101,10 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }, "simulator-stop"));
             simulator.start();
-            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", options.chargers, settings.interval());
+            out.printf("simulating %d chargers every %s; Ctrl-C stops%n", fleet.devices().size(),
+                    DurationConverter.format(settings.interval()));
             out.flush();
-            simulator.reportUntil(stop, Duration.ofSeconds(2), line -> {
-                out.println(line);
-                out.flush();
-            });
+            simulator.reportUntil(stop, Duration.ofSeconds(2), progress);
         } finally {
             closed.countDown();
         }

@@ -3,7 +3,6 @@ package io.chargeline.app;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -50,13 +49,14 @@ final class StartCommand implements Callable<Integer> {
     List<String> hostnames;
 
     @Option(names = "--retention", defaultValue = "${env:CHARGELINE_RETENTION:-P90D}",
-            description = "How long telemetry, finished commands and finished jobs are kept (ISO-8601 duration). Default: ${DEFAULT-VALUE}")
-    String retention;
+            description = "How long telemetry, finished commands and finished jobs are kept, at least 1d (90d, or "
+                    + "ISO-8601 such as P90D). Default: ${DEFAULT-VALUE}")
+    Duration retention;
 
     @Option(names = "--silence-threshold", defaultValue = "${env:CHARGELINE_SILENCE_THRESHOLD:-PT5M}",
-            description = "Raise a SILENT alarm when a charger sends no telemetry for this long (ISO-8601; chargers "
-                    + "can override it). Default: ${DEFAULT-VALUE}")
-    String silenceThreshold;
+            description = "Raise a SILENT alarm when a charger sends no telemetry for this long (5m, or ISO-8601 "
+                    + "such as PT5M; chargers can override it). Default: ${DEFAULT-VALUE}")
+    Duration silenceThreshold;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -64,8 +64,8 @@ final class StartCommand implements Callable<Integer> {
         SLF4JBridgeHandler.install();
         PrintWriter out = spec.commandLine().getOut();
         PlatformConfig config = new PlatformConfig(dataDir, bind, mqttPort, httpPort, deviceHttpPort,
-                hostnames.stream().filter(h -> !h.isBlank()).toList(), parseRetention(),
-                parseDuration(silenceThreshold, "--silence-threshold"), parseSize(maxArtifactSize, "--max-artifact-size"),
+                hostnames.stream().filter(h -> !h.isBlank()).toList(), retention, silenceThreshold,
+                ByteSizes.parse(maxArtifactSize, "--max-artifact-size"),
                 System.getenv("CHARGELINE_ADMIN_API_KEY"));
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -76,42 +76,6 @@ final class StartCommand implements Callable<Integer> {
         printWelcome(out, config, platform);
         stopped.await();
         return 0;
-    }
-
-    /** {@code 1048576}, {@code 512KiB}, {@code 512MiB}, {@code 2GiB}. */
-    static long parseSize(String raw, String flag) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(KiB|MiB|GiB)?\\s*").matcher(raw);
-        if (!m.matches()) {
-            throw new IllegalArgumentException(flag + " must be a number of bytes, optionally with KiB, MiB or GiB, was "
-                    + raw);
-        }
-        long unit = m.group(2) == null ? 1 : switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
-            case "kib" -> 1L << 10;
-            case "mib" -> 1L << 20;
-            default -> 1L << 30;
-        };
-        try {
-            return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " is too large: " + raw);
-        }
-    }
-
-    private Duration parseRetention() {
-        try {
-            return Duration.parse(retention);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--retention must be an ISO-8601 duration such as P90D or PT36H, was "
-                    + retention);
-        }
-    }
-
-    private static Duration parseDuration(String text, String flag) {
-        try {
-            return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(flag + " must be an ISO-8601 duration such as PT5M, was " + text);
-        }
     }
 
     private static void printWelcome(PrintWriter out, PlatformConfig config, Platform platform) {

@@ -118,6 +118,25 @@ class JobsIT {
     }
 
     @Test
+    void cancel_answersWithTheCancellationsCounted() {
+        server.provision("offline-1");
+        server.provision("offline-2");
+        String jobId = TestPlatform.json(server.post("/api/v1/jobs", job("\"chargerIds\":[\"offline-1\",\"offline-2\"]",
+                "{\"maxPerMinute\":600}", null))).get("jobId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> job(jobId).at("/counts/QUEUED").asInt() == 2);
+
+        HttpResponse<String> cancelled = server.post("/api/v1/jobs/" + jobId + "/cancel", "");
+
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        JsonNode body = TestPlatform.json(cancelled);
+        assertThat(body.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(body.at("/counts/QUEUED").asInt()).isZero();
+        assertThat(body.at("/counts/CANCELLED").asInt()).isEqualTo(2);
+        assertThat(body.get("progress").asInt()).isEqualTo(100);
+        assertThat(job(jobId).get("counts")).isEqualTo(body.get("counts"));
+    }
+
+    @Test
     void cancel_andBadRequests() {
         server.provision("idle-1");
         String jobId = TestPlatform.json(server.post("/api/v1/jobs", job("\"all\":true", "{\"maxPerMinute\":1}", null)))

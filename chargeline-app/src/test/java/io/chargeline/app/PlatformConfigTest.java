@@ -22,6 +22,15 @@ class PlatformConfigTest {
     }
 
     @Test
+    void twoFlagsOnOnePort_areRefused_butZeroMeansAFreePortForEach() {
+        assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8883, 8443, List.of(),
+                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
+                .hasMessage("--mqtt-port and --http-port are both 8883; give each its own port");
+        assertThat(new PlatformConfig(Path.of("data"), "127.0.0.1", 0, 0, 0, List.of(), Duration.ofDays(90),
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null).httpPort()).isZero();
+    }
+
+    @Test
     void retentionBelowADay_isRefused() {
         assertThatThrownBy(() -> config(8883, Duration.ofHours(12), null)).hasMessageContaining("--retention");
     }
@@ -42,8 +51,18 @@ class PlatformConfigTest {
 
         int code = cli.execute("start", "--retention", "ninety days");
 
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("--retention must be an ISO-8601 duration");
+        assertThat(code).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--retention': 'ninety days' is not a duration");
+    }
+
+    @Test
+    void effectiveConfigLine_printsIsoDurationsInDays_andSizesInBinaryUnits() {
+        PlatformConfig config = new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 8443, List.of("cl.example"),
+                Duration.ofDays(90), Duration.ofMinutes(5), 512L << 20, null);
+
+        assertThat(config.toString()).isEqualTo("data-dir=" + Path.of("data").toAbsolutePath()
+                + " bind=127.0.0.1 mqtt-port=8883 http-port=8080 device-http-port=8443 hostnames=[cl.example]"
+                + " retention=P90D silence-threshold=PT5M max-artifact-size=512MiB admin-api-key=(data dir)");
     }
 
     @Test
@@ -55,13 +74,17 @@ class PlatformConfigTest {
 
     @Test
     void artifactSizes_parseWithBinaryUnits_andNonsenseIsRefused() {
-        assertThat(StartCommand.parseSize("1048576", "--max-artifact-size")).isEqualTo(1_048_576);
-        assertThat(StartCommand.parseSize("512MiB", "--max-artifact-size")).isEqualTo(512L << 20);
-        assertThat(StartCommand.parseSize("2gib", "--max-artifact-size")).isEqualTo(2L << 30);
-        assertThatThrownBy(() -> StartCommand.parseSize("1.5GB", "--max-artifact-size"))
+        assertThat(ByteSizes.parse("1048576", "--max-artifact-size")).isEqualTo(1_048_576);
+        assertThat(ByteSizes.parse("512MiB", "--max-artifact-size")).isEqualTo(512L << 20);
+        assertThat(ByteSizes.parse("2gib", "--max-artifact-size")).isEqualTo(2L << 30);
+        assertThatThrownBy(() -> ByteSizes.parse("1.5GB", "--max-artifact-size"))
                 .hasMessageContaining("--max-artifact-size must be a number of bytes");
-        assertThatThrownBy(() -> StartCommand.parseSize("99999999999GiB", "--max-artifact-size"))
+        assertThatThrownBy(() -> ByteSizes.parse("99999999999GiB", "--max-artifact-size"))
                 .hasMessageContaining("too large");
+        assertThat(ByteSizes.format(512L << 20)).isEqualTo("512MiB");
+        assertThat(ByteSizes.format(1536L << 10)).isEqualTo("1536KiB");
+        assertThat(ByteSizes.format(2L << 30)).isEqualTo("2GiB");
+        assertThat(ByteSizes.format(1000)).isEqualTo("1000");
         assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 70000, List.of(),
                 Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
                 .hasMessageContaining("--device-http-port");
@@ -75,8 +98,8 @@ class PlatformConfigTest {
 
         int code = cli.execute("start", "--silence-threshold", "5 minutes");
 
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("--silence-threshold must be an ISO-8601 duration");
+        assertThat(code).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("Invalid value for option '--silence-threshold': '5 minutes' is not a duration");
     }
 
     @Test

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.JsonTimestamps;
 import io.chargeline.core.TelemetryRecord;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Function;
 
@@ -22,27 +21,11 @@ final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final DateTimeFormatter UTC_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter UTC_MICROS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter UTC_NANOS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private Json() {}
 
     static String time(Instant instant) {
-        return instant == null ? null : UTC_MILLIS.format(instant);
-    }
-
-    /**
-     * A record's own timestamp, which is part of its identity: milliseconds as everywhere, but finer digits a
-     * charger sent are kept, so the timestamp reads back as the same instant it was stored under.
-     */
-    static String recordTime(Instant instant) {
-        int nanos = instant.getNano();
-        DateTimeFormatter format = nanos % 1_000_000 == 0 ? UTC_MILLIS : nanos % 1_000 == 0 ? UTC_MICROS : UTC_NANOS;
-        return format.format(instant);
+        return JsonTimestamps.format(instant);
     }
 
     static byte[] bytes(Object value) {
@@ -69,7 +52,7 @@ final class Json {
     static ObjectNode telemetry(TelemetryRecord r) {
         ObjectNode node = MAPPER.createObjectNode()
                 .put("chargerId", r.chargerId())
-                .put("timestamp", recordTime(r.timestamp()));
+                .put("timestamp", JsonTimestamps.formatRecordTimestamp(r.timestamp()));
         if (r.dataJson() == null) {
             node.putObject("data");
         } else {

@@ -8,6 +8,7 @@ import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.publish.Publish;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
 import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
+import io.chargeline.core.JsonTimestamps;
 import io.chargeline.core.command.Command;
 import io.chargeline.core.command.CommandChannel;
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class MqttCommandChannel implements CommandChannel {
                     .put("commandId", c.id())
                     .put("name", c.name());
             body.set("payload", JSON.readTree(c.payloadJson()));
-            body.put("issuedAt", c.issuedAt().toString()).put("expiresAt", c.expiresAt().toString());
+            body.put("issuedAt", JsonTimestamps.format(c.issuedAt())).put("expiresAt", JsonTimestamps.format(c.expiresAt()));
             return JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new UncheckedIOException("command " + c.id() + " has a payload that is not JSON", e);

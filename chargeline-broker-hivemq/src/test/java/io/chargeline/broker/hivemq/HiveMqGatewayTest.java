@@ -205,7 +205,7 @@ class HiveMqGatewayTest {
         assertThat(raised).contains("\"type\":\"alarm.raised\"", "\"alarmId\":\"0000018f00000001\"",
                 "\"chargerId\":\"CH-9\"", "\"state\":\"ACTIVE\"", "\"threshold\":\"PT5M\"");
         assertThat(StandardCharsets.UTF_8.decode(received.get(1).getPayload().orElseThrow()).toString())
-                .contains("\"type\":\"alarm.cleared\"", "\"clearedAt\":\"2026-11-27T10:01:00Z\"");
+                .contains("\"type\":\"alarm.cleared\"", "\"clearedAt\":\"2026-11-27T10:01:00.000Z\"");
 
         assertThat(subAckCodes(operator.subscribeWith().topicFilter("commands/#").send()))
                 .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);

@@ -2,10 +2,11 @@ package io.chargeline.core.alarm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeline.core.JsonTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** The JSON of notification events, one shape for webhooks and the MQTT alarm topic. */
+/** The JSON of notification events, one shape for webhooks and the MQTT alarm topic; times as {@link JsonTimestamps}. */
 public final class EventJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -16,7 +17,7 @@ public final class EventJson {
         ObjectNode event = JSON.createObjectNode()
                 .put("id", id)
                 .put("type", type)
-                .put("createdAt", createdAt.toString());
+                .put("createdAt", JsonTimestamps.format(createdAt));
         event.set("data", data);
         return event.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -32,18 +33,14 @@ public final class EventJson {
                 .put("chargerId", a.chargerId())
                 .put("type", a.type().name())
                 .put("state", a.state().name())
-                .put("raisedAt", a.raisedAt().toString());
-        putTime(data, "deadline", a.deadline());
-        putTime(data, "clearedAt", a.clearedAt());
-        putTime(data, "lastTelemetryAt", a.lastTelemetryAt());
+                .put("raisedAt", JsonTimestamps.format(a.raisedAt()));
+        data.put("deadline", JsonTimestamps.format(a.deadline()));
+        data.put("clearedAt", JsonTimestamps.format(a.clearedAt()));
+        data.put("lastTelemetryAt", JsonTimestamps.format(a.lastTelemetryAt()));
         data.put("threshold", a.threshold() == null ? null : a.threshold().toString());
         data.put("ruleId", a.ruleId());
         data.put("detail", a.detail());
         data.put("clearReason", a.clearReason() == null ? null : a.clearReason().name());
         return data;
-    }
-
-    private static void putTime(ObjectNode node, String name, Instant at) {
-        node.put(name, at == null ? null : at.toString());
     }
 }

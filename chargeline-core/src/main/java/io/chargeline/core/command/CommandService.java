@@ -163,7 +163,7 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
             track(command);
             metrics.entered(CommandStatus.QUEUED);
             tell(command);
-            LOG.info("{} command {} '{}' queued (expires {})", chargerId, command.id(), name, command.expiresAt());
+            LOG.debug("{} command {} '{}' queued (expires {})", chargerId, command.id(), name, command.expiresAt());
             sendWaiting(chargerId);
             return command;
         });
@@ -322,7 +322,6 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
                 Command c = open.get(id);
                 if (c != null && !clock.instant().isBefore(c.expiresAt())) {
                     change(c, CommandStatus.EXPIRED, null);
-                    LOG.info("{} command {} '{}' expired", c.chargerId(), c.id(), c.name());
                 }
             });
             if (!queued) {
@@ -422,7 +421,9 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         tell(changed);
         if (changed.status().isFinal()) {
             untrack(changed);
-            LOG.info("{} command {} '{}' {}", changed.chargerId(), changed.id(), changed.name(), changed.status());
+            // DEBUG, failures too: one line per command buries the log of a fleet, and every outcome is in the
+            // API, in chargeline_commands_total{status} and, for updates, in the job's own lines
+            LOG.debug("{} command {} '{}' {}", changed.chargerId(), changed.id(), changed.name(), changed.status());
             List<CompletableFuture<Command>> waiting = waiters.remove(changed.id());
             if (waiting != null) {
                 for (CompletableFuture<Command> w : waiting) {

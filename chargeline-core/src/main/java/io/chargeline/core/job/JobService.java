@@ -102,10 +102,13 @@ public final class JobService implements AutoCloseable {
             live.get(to).incrementAndGet();
         }
 
-        /** It leaves memory: its executions no longer count as live. */
-        void retire() {
-            active.remove(job.id());
+        /** It leaves memory: its executions no longer count as live. False if it had left already. */
+        boolean retire() {
+            if (!active.remove(job.id(), this)) {
+                return false;
+            }
             counts.forEach((status, n) -> live.get(status).addAndGet(-n));
+            return true;
         }
     }
 
@@ -358,11 +361,12 @@ public final class JobService implements AutoCloseable {
     private boolean settle(Rollout r) {
         if (r.job.status() == JobStatus.IN_PROGRESS && r.pending.isEmpty() && r.running == 0) {
             r.job = r.job.finished(JobStatus.COMPLETED, clock.instant(), null);
-            LOG.info("job {} completed: {}", r.job.id(), r.counts);
+            LOG.info("job {} completed: {}", r.job.id(), summary(r.counts));
         }
         if (r.job.status().isFinal() && r.running == 0) {
-            store.save(r.job.withCounts(r.counts));
-            r.retire();
+            if (r.retire()) {
+                store.save(r.job.withCounts(r.counts));
+            }
             return true;
         }
         return false;
@@ -373,7 +377,6 @@ public final class JobService implements AutoCloseable {
         Instant now = clock.instant();
         r.job = r.job.finished(outcome, now, why);
         store.save(r.job); // without counts: not settled until its running executions end
-        LOG.warn("job {} {}: {}", r.job.id(), outcome, why);
         while (!r.pending.isEmpty()) {
             Execution e = r.byCharger.get(r.pending.pollFirst());
             Execution cancelled = e.moved(ExecutionStatus.CANCELLED, null, null, now, why);
@@ -383,14 +386,35 @@ public final class JobService implements AutoCloseable {
         }
         for (Execution e : List.copyOf(r.byCharger.values())) {
             if (e.status() == ExecutionStatus.QUEUED || e.status() == ExecutionStatus.SENT) {
+                Command cancelled;
                 try {
-                    commands.cancel(e.chargerId(), e.commandId()); // its change comes back through follow()
+                    cancelled = commands.cancel(e.chargerId(), e.commandId());
                 } catch (ConflictException alreadyDelivered) {
-                    // it runs to its end; its outcome is still recorded
+                    continue; // it runs to its end; its outcome is still recorded
                 }
+                // followed now, so the job returned by cancel() already counts it; the listener's copy of this
+                // change finds the execution final and does nothing
+                follow(r.job.id(), cancelled);
             }
         }
+        if (outcome == JobStatus.ABORTED) {
+            LOG.warn("job {} aborted: {}; {}", r.job.id(), why, summary(r.counts));
+        } else {
+            LOG.info("job {} {}: {}; {}", r.job.id(), outcome.name().toLowerCase(java.util.Locale.ROOT), why,
+                    summary(r.counts));
+        }
         settle(r);
+    }
+
+    /** {@code 3 SUCCEEDED, 1 FAILED}: the statuses with executions, for the job's log lines. */
+    private static String summary(Map<ExecutionStatus, Integer> counts) {
+        StringBuilder out = new StringBuilder();
+        counts.forEach((status, n) -> {
+            if (n > 0) {
+                out.append(out.length() == 0 ? "" : ", ").append(n).append(' ').append(status.name());
+            }
+        });
+        return out.length() == 0 ? "no executions" : out.toString();
     }
 
     private boolean crossedFailureRatio(Rollout r) {

@@ -2,6 +2,7 @@ package io.chargeline.core.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.DeadlineQueue;
+import io.chargeline.core.JsonTimestamps;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
@@ -111,7 +112,8 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
 
     @Override
     public void connected(String chargerId, Instant at) {
-        publish(WebhookEventType.CHARGER_ONLINE, EventJson.object().put("chargerId", chargerId).put("at", at.toString()));
+        publish(WebhookEventType.CHARGER_ONLINE, EventJson.object().put("chargerId", chargerId)
+                .put("at", JsonTimestamps.format(at)));
     }
 
     @Override
@@ -120,7 +122,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
             return; // the charger is still online through its new connection
         }
         publish(WebhookEventType.CHARGER_OFFLINE, EventJson.object().put("chargerId", chargerId)
-                .put("at", at.toString()).put("reason", reason.name()));
+                .put("at", JsonTimestamps.format(at)).put("reason", reason.name()));
     }
 
     /** Creates a delivery for every webhook that wants {@code type}. */

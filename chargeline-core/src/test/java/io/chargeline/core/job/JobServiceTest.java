@@ -165,6 +165,35 @@ class JobServiceTest {
     }
 
     @Test
+    void cancel_returnsTheJobWithItsCancellationsCounted() {
+        provision("CH-1", "CH-2", "CH-3");
+        Job job = jobs.create(spec(List.of("CH-1", "CH-2", "CH-3"), new Job.Rollout(60_000, null), null));
+        runDue();
+        clock.set(T0.plusMillis(1));
+        runDue();
+        assertThat(jobs.find(job.id()).counts()).containsEntry(ExecutionStatus.QUEUED, 2)
+                .containsEntry(ExecutionStatus.PENDING, 1);
+
+        Job cancelled = jobs.cancel(job.id());
+
+        assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(cancelled.counts()).containsEntry(ExecutionStatus.CANCELLED, 3);
+        assertThat(cancelled.counts().getOrDefault(ExecutionStatus.QUEUED, 0)).isZero();
+        assertThat(cancelled.counts().getOrDefault(ExecutionStatus.PENDING, 0)).isZero();
+        assertThat(jobs.find(job.id()).counts()).isEqualTo(cancelled.counts());
+        assertThat(store.executions.get(job.id() + "/CH-1").status()).isEqualTo(ExecutionStatus.CANCELLED);
+        assertThat(commands.find("CH-2", store.executions.get(job.id() + "/CH-2").commandId()).status())
+                .isEqualTo(CommandStatus.CANCELLED);
+        commands.drain();
+        jobs.drain(); // the command service's own notice of each cancel changes nothing more
+        assertThat(jobs.find(job.id()).counts()).isEqualTo(cancelled.counts());
+        assertThat(jobs.runningJobs()).isZero();
+        for (ExecutionStatus status : ExecutionStatus.values()) {
+            assertThat(jobs.executions(status)).as(status.name()).isZero();
+        }
+    }
+
+    @Test
     void aStopBetweenIssuingTheUpdateAndRecordingIt_adoptsThatUpdate_insteadOfSendingASecond() throws Exception {
         provision("CH-1", "CH-2");
         Job job = jobs.create(spec(List.of("CH-1", "CH-2"), new Job.Rollout(1, null), null));

@@ -176,6 +176,25 @@ class WebhookDispatcherTest {
         }
     }
 
+    @Test
+    void presenceEvents_writeTheirTimesWithExactlyMilliseconds() throws Exception {
+        registry.register("https://ops.example/hook", SECRET, List.of("charger.online", "charger.offline"));
+        Instant nanos = Instant.parse("2026-12-01T22:18:49.695952273Z");
+        clock.set(nanos);
+
+        dispatcher.connected("CH-1", nanos);
+        dispatcher.disconnected("CH-1", nanos.plusNanos(1_000_000), DisconnectReason.KEEP_ALIVE_TIMEOUT);
+        dispatcher.runDue();
+
+        assertThat(sender.sent).hasSize(2);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode online = json.readTree(sender.sent.get(0).body);
+        JsonNode offline = json.readTree(sender.sent.get(1).body);
+        assertThat(online.get("createdAt").asText()).isEqualTo("2026-12-01T22:18:49.695Z");
+        assertThat(online.at("/data/at").asText()).isEqualTo("2026-12-01T22:18:49.695Z");
+        assertThat(offline.at("/data/at").asText()).isEqualTo("2026-12-01T22:18:49.696Z");
+    }
+
     private Delivery onlyDelivery(Webhook hook) {
         List<Delivery> all = store.deliveries(hook.id(), 10, null).items();
         assertThat(all).hasSize(1);

@@ -33,7 +33,8 @@ public final class ChargelineServer extends ServerProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch.jvmOptions());
         command.addAll(List.of("-jar", jar.toString(), "start", "--data-dir", dataDir.toString(),
-                "--mqtt-port", String.valueOf(server.mqttPort), "--http-port", String.valueOf(server.httpPort)));
+                "--mqtt-port", String.valueOf(server.mqttPort), "--http-port", String.valueOf(server.httpPort),
+                "--device-http-port", "0")); // the benchmarks download nothing; 8443 may be another server's
         ProcessBuilder builder = new ProcessBuilder(launch.pinned(command)).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("CHARGELINE_ADMIN_API_KEY", apiKey);
