@@ -79,8 +79,8 @@ public final class HttpApi implements AutoCloseable {
 
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
-        DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices");
-        DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators");
+        DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
+        DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators", ListCursor.OPERATORS);
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
         AlarmRoutes alarms = new AlarmRoutes(s.alarms());
         ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
