@@ -284,7 +284,7 @@ class AlarmsIT {
         assertProblem(server.put(path, "{\"silenceThreshold\":300}"), 400, "ISO-8601");
         assertProblem(server.put(path, "{\"silenceThreshold\":\"PT0S\"}"), 400, "between");
         assertProblem(server.put(path, "{\"silenceThreshold\":\"-PT5M\"}"), 400, "between");
-        assertProblem(server.put(path, "{\"threshold\":\"PT5M\",\"silenceThreshold\":\"PT5M\"}"), 400, "unknown setting");
+        assertProblem(server.put(path, "{\"threshold\":\"PT5M\",\"silenceThreshold\":\"PT5M\"}"), 400, "unknown property threshold");
         assertProblem(server.put(path, "{}"), 400, "required");
         assertProblem(server.put(path, "not json"), 400, "");
         assertProblem(server.put("/api/v1/chargers/CH-nobody/settings", "{\"silenceThreshold\":\"PT5M\"}"), 404, "");

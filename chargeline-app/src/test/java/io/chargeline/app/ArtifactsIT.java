@@ -116,8 +116,15 @@ class ArtifactsIT {
 
     @Test
     void badUploads_leaveNothingBehind() throws Exception {
-        assertProblem(upload("", new byte[] {1}), 400, "name must match");
-        assertProblem(upload("../etc/passwd", new byte[] {1}), 400, "name must match");
+        assertProblem(upload("", new byte[] {1}), 400, "name is required");
+        assertProblem(upload("..", new byte[] {1}), 400, "not ..");
+        assertProblem(upload(".", new byte[] {1}), 400, "not .");
+        assertProblem(upload("../etc/passwd", new byte[] {1}), 400, "without / or \\");
+        assertProblem(upload("..%5Cboot.ini", new byte[] {1}), 400, "without / or \\");
+        assertProblem(upload("fw%00.bin", new byte[] {1}), 400, "control or invisible characters (U+0000)");
+        assertProblem(upload("fw%0D%0A.bin", new byte[] {1}), 400, "control or invisible characters (U+000D)");
+        assertProblem(upload("fw%E2%80%AEnib.exe", new byte[] {1}), 400, "control or invisible characters (U+202E)");
+        assertProblem(upload("fw%FF.bin", new byte[] {1}), 400, "UTF-8");
         assertProblem(upload("empty.bin", new byte[0]), 400, "empty");
         HttpResponse<String> tooLarge = upload("big.bin", new byte[(int) LIMIT + 1]);
         assertProblem(tooLarge, 413, "limited to " + LIMIT + " bytes");
@@ -134,6 +141,8 @@ class ArtifactsIT {
                 + "\",\"url\":\"https://x/y\",\"targets\":{\"all\":true}}"), 400, "either artifactId or url");
         assertThat(TestPlatform.json(server.get("/api/v1/artifacts")).get("items").findValuesAsText("artifactId"))
                 .doesNotContain(id);
+        assertThat(TestPlatform.json(server.get("/api/v1/artifacts?limit=1000")).get("items").findValuesAsText("name"))
+                .doesNotContain("..", ".", "fw\u0000.bin");
     }
 
     private static HttpResponse<String> upload(String name, byte[] body) {

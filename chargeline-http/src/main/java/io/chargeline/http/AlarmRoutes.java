@@ -13,6 +13,7 @@ import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmType;
 import io.javalin.http.Context;
 import java.util.Locale;
+import java.util.Set;
 
 /** Alarms: list with filters, one, acknowledge. */
 final class AlarmRoutes {
@@ -31,9 +32,9 @@ final class AlarmRoutes {
         }
         AlarmType type = type(ctx.queryParam("type"));
         Page<Alarm> page = alarms.list(new AlarmQuery(state, chargerId, type,
-                QueryParams.limit(ctx, 100, AlarmQuery.MAX_LIMIT), QueryParams.timeOrderedCursor(ctx)));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), AlarmRoutes::alarm,
-                page.nextCursor())));
+                QueryParams.limit(ctx), QueryParams.cursor(ctx, ListCursor.ALARMS)));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, AlarmRoutes::alarm,
+                ListCursor.ALARMS)));
     }
 
     /** GET /api/v1/alarms/{alarmId} */
@@ -43,11 +44,10 @@ final class AlarmRoutes {
 
     /** POST /api/v1/alarms/{alarmId}/ack with an optional body {"by": "who"} */
     void acknowledge(Context ctx) {
-        String id = find(ctx).id();
         String by = "admin";
         byte[] raw = ctx.bodyAsBytes();
         if (raw.length > 0) {
-            JsonNode body = Json.object(raw);
+            JsonNode body = Json.object(raw, Set.of("by"));
             String named = Json.text(body, "by");
             if (named != null) {
                 if (named.isBlank() || named.length() > 100) {
@@ -56,6 +56,7 @@ final class AlarmRoutes {
                 by = named;
             }
         }
+        String id = find(ctx).id();
         ctx.contentType("application/json").result(Json.bytes(alarm(alarms.acknowledge(id, by))));
     }
 

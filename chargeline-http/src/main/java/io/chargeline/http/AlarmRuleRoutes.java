@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
+import io.chargeline.core.Page;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.javalin.http.Context;
@@ -22,12 +23,7 @@ final class AlarmRuleRoutes {
 
     /** POST /api/v1/alarm-rules */
     void create(Context ctx) {
-        JsonNode body = Json.object(ctx.bodyAsBytes());
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw new InvalidRequestException("unknown property " + name + "; a rule has field, op, value and for");
-            }
-        });
+        JsonNode body = Json.object(ctx.bodyAsBytes(), FIELDS);
         JsonNode value = body.get("value");
         if (value == null || !value.isNumber()) {
             throw new InvalidRequestException("value must be a number");
@@ -41,9 +37,11 @@ final class AlarmRuleRoutes {
                 .contentType("application/json").result(Json.bytes(rule(rule)));
     }
 
-    /** GET /api/v1/alarm-rules */
+    /** GET /api/v1/alarm-rules?limit=&cursor=, oldest first */
     void list(Context ctx) {
-        ctx.contentType("application/json").result(Json.bytes(Json.list(rules.rules(), AlarmRuleRoutes::rule, null)));
+        Page<AlarmRule> page = rules.rules(QueryParams.cursor(ctx, ListCursor.ALARM_RULES), QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, AlarmRuleRoutes::rule,
+                ListCursor.ALARM_RULES)));
     }
 
     /** GET /api/v1/alarm-rules/{ruleId} */

@@ -62,8 +62,8 @@ final class ArtifactRoutes {
 
     /** GET /api/v1/artifacts?limit=&cursor= */
     void list(Context ctx) {
-        Page<Artifact> page = artifacts.list(QueryParams.timeOrderedCursor(ctx), QueryParams.limit(ctx, 50, 500));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), this::json, page.nextCursor())));
+        Page<Artifact> page = artifacts.list(QueryParams.cursor(ctx, ListCursor.ARTIFACTS), QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, this::json, ListCursor.ARTIFACTS)));
     }
 
     /** GET /api/v1/artifacts/{artifactId} */

@@ -14,6 +14,7 @@ import io.chargeline.core.alarm.SilenceDetector;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 
 /** Chargers with their status, and each charger's alarm settings. */
 final class ChargerRoutes {
@@ -31,13 +32,10 @@ final class ChargerRoutes {
     /** GET /api/v1/chargers?status=online|offline|silent|never_seen&limit=&cursor= */
     void list(Context ctx) {
         ChargerStatus status = status(ctx.queryParam("status"));
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !ChargerIds.isValid(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
-        Page<ChargerView> page = chargers.list(status, cursor, QueryParams.limit(ctx, 100, 1000));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), ChargerRoutes::charger,
-                page.nextCursor())));
+        Page<ChargerView> page = chargers.list(status, QueryParams.cursor(ctx, ListCursor.CHARGERS),
+                QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, ChargerRoutes::charger,
+                ListCursor.CHARGERS)));
     }
 
     /** GET /api/v1/chargers/{chargerId} */
@@ -49,7 +47,8 @@ final class ChargerRoutes {
     /** GET /api/v1/chargers/{chargerId}/presence?limit=: connects and disconnects, newest first. */
     void presence(Context ctx) {
         String chargerId = chargers.get(ChargerIds.require(ctx.pathParam("chargerId"))).chargerId();
-        int limit = QueryParams.limit(ctx, 20, PresenceLog.KEPT_PER_CHARGER);
+        QueryParams.cursor(ctx, ListCursor.NOT_PAGED);
+        int limit = Math.min(QueryParams.limit(ctx), PresenceLog.KEPT_PER_CHARGER);
         ctx.contentType("application/json").result(Json.bytes(Json.list(chargers.presenceHistory(chargerId, limit),
                 ChargerRoutes::presenceEvent, null)));
     }
@@ -73,15 +72,10 @@ final class ChargerRoutes {
     /** PUT /api/v1/chargers/{chargerId}/settings {"silenceThreshold":"PT2M"}; null returns to the default. */
     void putSettings(Context ctx) {
         String chargerId = chargers.get(ChargerIds.require(ctx.pathParam("chargerId"))).chargerId();
-        JsonNode body = Json.object(ctx.bodyAsBytes());
+        JsonNode body = Json.object(ctx.bodyAsBytes(), Set.of("silenceThreshold"));
         if (!body.has("silenceThreshold")) {
             throw new InvalidRequestException("silenceThreshold is required (an ISO-8601 duration, or null for the default)");
         }
-        body.fieldNames().forEachRemaining(name -> {
-            if (!name.equals("silenceThreshold")) {
-                throw new InvalidRequestException("unknown setting " + name);
-            }
-        });
         JsonNode value = body.get("silenceThreshold");
         silence.setThreshold(chargerId, value.isNull() ? null : threshold(value));
         ctx.contentType("application/json").result(Json.bytes(settings(chargers.get(chargerId))));

@@ -26,12 +26,7 @@ final class CommandRoutes {
     /** POST /api/v1/chargers/{chargerId}/commands[?wait=PT10S] {"name","payload","ttl"} */
     void issue(Context ctx) {
         Duration wait = wait(ctx);
-        JsonNode body = Json.object(ctx.bodyAsBytes());
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw new InvalidRequestException("unknown property " + name + "; a command has name, payload and ttl");
-            }
-        });
+        JsonNode body = Json.object(ctx.bodyAsBytes(), FIELDS);
         JsonNode payload = body.get("payload");
         if (payload != null && !payload.isObject() && !payload.isNull()) {
             throw new InvalidRequestException("payload must be a JSON object");
@@ -50,10 +45,10 @@ final class CommandRoutes {
     /** GET /api/v1/chargers/{chargerId}/commands?status=&limit=&cursor= */
     void list(Context ctx) {
         Page<Command> page = commands.list(ctx.pathParam("chargerId"),
-                QueryParams.enumValue(ctx, "status", CommandStatus.class), QueryParams.timeOrderedCursor(ctx),
-                QueryParams.limit(ctx, 100, 1000));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), CommandRoutes::json,
-                page.nextCursor())));
+                QueryParams.enumValue(ctx, "status", CommandStatus.class), QueryParams.cursor(ctx, ListCursor.COMMANDS),
+                QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, CommandRoutes::json,
+                ListCursor.COMMANDS)));
     }
 
     /** GET /api/v1/chargers/{chargerId}/commands/{commandId} */

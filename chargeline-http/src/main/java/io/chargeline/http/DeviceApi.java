@@ -8,6 +8,7 @@ import io.chargeline.core.artifact.Artifact;
 import io.chargeline.core.artifact.ArtifactService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,7 +55,7 @@ public final class DeviceApi implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.addConnector((server, http) -> mutualTlsConnector(server, http, settings));
             config.routes.before("/device/*", ctx -> requireCharger(ctx, devices));
-            config.routes.get("/device/v1/artifacts/{artifactId}", ctx -> download(ctx, artifacts));
+            new Routes(config.routes).get("/device/v1/artifacts/{artifactId}", ctx -> download(ctx, artifacts));
             Problem.handleErrors(config);
         }).start();
         DeviceApi api = new DeviceApi(app, settings.publicHost());
@@ -109,13 +110,20 @@ public final class DeviceApi implements AutoCloseable {
         ctx.attribute("chargerId", cn);
     }
 
+    /** GET (and HEAD, with the same headers and no body) of an artifact, whole or a byte range. */
     private static void download(Context ctx, ArtifactService artifacts) throws IOException {
         Artifact artifact = artifacts.find(ctx.pathParam("artifactId"));
         Path file = artifacts.file(artifact);
-        ctx.header("ETag", "\"" + artifact.sha256() + "\"")
+        String etag = "\"" + artifact.sha256() + "\"";
+        ctx.header("ETag", etag)
                 .header("X-Checksum-SHA256", artifact.sha256())
-                .header("Content-Disposition", "attachment; filename=\"" + artifact.name() + "\"");
-        ctx.header("Accept-Ranges", "bytes").contentType("application/octet-stream");
+                .header("Content-Disposition", ContentDisposition.attachment(artifact.name()))
+                .header("Accept-Ranges", "bytes")
+                .contentType("application/octet-stream");
+        if (matches(ctx.header("If-None-Match"), etag)) {
+            ctx.status(304); // the charger has this file already
+            return;
+        }
         ByteRange range;
         try {
             range = ByteRange.parse(ctx.header("Range"), artifact.size());
@@ -133,6 +141,9 @@ public final class DeviceApi implements AutoCloseable {
             ctx.status(206).header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + artifact.size());
         }
         ctx.res().setContentLengthLong(length);
+        if (ctx.method() == HandlerType.HEAD) {
+            return; // the headers say it all; do not read the file for Jetty to drop
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                 OutputStream out = ctx.res().getOutputStream()) {
             channel.position(first);
@@ -147,5 +158,19 @@ public final class DeviceApi implements AutoCloseable {
                 left -= n;
             }
         }
+    }
+
+    /** If-None-Match: {@code *} or a list of entity tags, compared weakly (RFC 9110 13.1.2). */
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

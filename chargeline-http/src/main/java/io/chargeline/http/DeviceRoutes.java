@@ -2,7 +2,6 @@ package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.ChargerIds;
 import io.chargeline.core.ClientKind;
 import io.chargeline.core.Device;
 import io.chargeline.core.DeviceService;
@@ -10,6 +9,7 @@ import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.IssuedCertificate;
 import io.chargeline.core.Page;
 import io.javalin.http.Context;
+import java.util.Set;
 
 /**
  * Provisioning of client certificates: create (server-generated key or CSR), list, get, revoke. Serves chargers
@@ -23,15 +23,18 @@ final class DeviceRoutes {
     private final ClientKind kind;
     private final String basePath;
 
-    DeviceRoutes(DeviceService registry, String basePath) {
+    private final ListCursor cursor;
+
+    DeviceRoutes(DeviceService registry, String basePath, ListCursor cursor) {
         this.registry = registry;
         this.kind = registry.kind();
         this.basePath = basePath;
+        this.cursor = cursor;
     }
 
     /** POST {"chargerId" | "name"[, "csrPem"]} */
     void create(Context ctx) {
-        JsonNode body = Json.object(ctx.bodyAsBytes());
+        JsonNode body = Json.object(ctx.bodyAsBytes(), Set.of(kind.idField(), "csrPem"));
         String id = Json.text(body, kind.idField());
         if (id == null) {
             throw new InvalidRequestException(kind.idField() + " is required");
@@ -57,8 +60,8 @@ final class DeviceRoutes {
 
     /** GET ?limit=&cursor= */
     void list(Context ctx) {
-        Page<Device> page = registry.list(cursor(ctx), QueryParams.limit(ctx, 100, 1000));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), this::json, page.nextCursor())));
+        Page<Device> page = registry.list(QueryParams.cursor(ctx, cursor), QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, this::json, cursor)));
     }
 
     /** GET /{id} */
@@ -70,14 +73,6 @@ final class DeviceRoutes {
     void revoke(Context ctx) {
         Device device = registry.revoke(ctx.pathParam(ID));
         ctx.contentType("application/json").result(Json.bytes(json(device)));
-    }
-
-    private static String cursor(Context ctx) {
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !ChargerIds.isValid(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
-        return cursor;
     }
 
     private ObjectNode json(Device d) {

@@ -13,7 +13,6 @@ import io.chargeline.core.job.JobService;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,8 +78,8 @@ public final class HttpApi implements AutoCloseable {
 
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
-        DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices");
-        DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators");
+        DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
+        DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators", ListCursor.OPERATORS);
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
         AlarmRoutes alarms = new AlarmRoutes(s.alarms());
         ChargerRoutes chargers = new ChargerRoutes(s.chargers(), s.silence());
@@ -96,65 +95,56 @@ public final class HttpApi implements AutoCloseable {
             config.jetty.host = settings.bindAddress();
             config.jetty.port = settings.port();
             config.routes.before(ctx -> authenticate(ctx, s.apiKeys()));
-            config.routes.get("/health", ops::health);
-            config.routes.get("/metrics", ops::metrics);
-            config.routes.get("/telemetry/{chargerId}", telemetry::latest);
-            config.routes.get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history);
-            config.routes.get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count);
-            config.routes.post("/api/v1/devices", devices::create);
-            config.routes.get("/api/v1/devices", devices::list);
-            config.routes.get("/api/v1/devices/{id}", devices::get);
-            config.routes.delete("/api/v1/devices/{id}", devices::revoke);
-            config.routes.post("/api/v1/operators", operators::create);
-            config.routes.get("/api/v1/operators", operators::list);
-            config.routes.get("/api/v1/operators/{id}", operators::get);
-            config.routes.delete("/api/v1/operators/{id}", operators::revoke);
-            config.routes.get("/api/v1/dead-letters", ops::deadLetters);
-            config.routes.get("/api/v1/alarms", alarms::list);
-            config.routes.get("/api/v1/alarms/{alarmId}", alarms::get);
-            config.routes.post("/api/v1/alarms/{alarmId}/ack", alarms::acknowledge);
-            config.routes.get("/api/v1/chargers", chargers::list);
-            config.routes.get("/api/v1/chargers/{chargerId}", chargers::get);
-            config.routes.get("/api/v1/chargers/{chargerId}/settings", chargers::settings);
-            config.routes.get("/api/v1/chargers/{chargerId}/presence", chargers::presence);
-            config.routes.put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings);
-            config.routes.post("/api/v1/chargers/{chargerId}/commands", commands::issue);
-            config.routes.get("/api/v1/chargers/{chargerId}/commands", commands::list);
-            config.routes.get("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::get);
-            config.routes.delete("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::cancel);
-            config.routes.post("/api/v1/artifacts", artifacts::upload);
-            config.routes.get("/api/v1/artifacts", artifacts::list);
-            config.routes.get("/api/v1/artifacts/{artifactId}", artifacts::get);
-            config.routes.delete("/api/v1/artifacts/{artifactId}", artifacts::delete);
-            config.routes.post("/api/v1/jobs", jobs::create);
-            config.routes.get("/api/v1/jobs", jobs::list);
-            config.routes.get("/api/v1/jobs/{jobId}", jobs::get);
-            config.routes.get("/api/v1/jobs/{jobId}/executions", jobs::executions);
-            config.routes.post("/api/v1/jobs/{jobId}/cancel", jobs::cancel);
-            config.routes.post("/api/v1/alarm-rules", rules::create);
-            config.routes.get("/api/v1/alarm-rules", rules::list);
-            config.routes.get("/api/v1/alarm-rules/{ruleId}", rules::get);
-            config.routes.delete("/api/v1/alarm-rules/{ruleId}", rules::delete);
-            config.routes.post("/api/v1/webhooks", webhooks::create);
-            config.routes.get("/api/v1/webhooks", webhooks::list);
-            config.routes.get("/api/v1/webhooks/{webhookId}", webhooks::get);
-            config.routes.delete("/api/v1/webhooks/{webhookId}", webhooks::delete);
-            config.routes.get("/api/v1/webhooks/{webhookId}/deliveries", webhooks::deliveries);
+            new Routes(config.routes)
+                    .get("/health", ops::health)
+                    .get("/metrics", ops::metrics)
+                    .get("/telemetry/{chargerId}", telemetry::latest)
+                    .get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history)
+                    .get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count)
+                    .post("/api/v1/devices", devices::create)
+                    .get("/api/v1/devices", devices::list)
+                    .get("/api/v1/devices/{id}", devices::get)
+                    .delete("/api/v1/devices/{id}", devices::revoke)
+                    .post("/api/v1/operators", operators::create)
+                    .get("/api/v1/operators", operators::list)
+                    .get("/api/v1/operators/{id}", operators::get)
+                    .delete("/api/v1/operators/{id}", operators::revoke)
+                    .get("/api/v1/dead-letters", ops::deadLetters)
+                    .get("/api/v1/alarms", alarms::list)
+                    .get("/api/v1/alarms/{alarmId}", alarms::get)
+                    .post("/api/v1/alarms/{alarmId}/ack", alarms::acknowledge)
+                    .get("/api/v1/chargers", chargers::list)
+                    .get("/api/v1/chargers/{chargerId}", chargers::get)
+                    .get("/api/v1/chargers/{chargerId}/settings", chargers::settings)
+                    .get("/api/v1/chargers/{chargerId}/presence", chargers::presence)
+                    .put("/api/v1/chargers/{chargerId}/settings", chargers::putSettings)
+                    .post("/api/v1/chargers/{chargerId}/commands", commands::issue)
+                    .get("/api/v1/chargers/{chargerId}/commands", commands::list)
+                    .get("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::get)
+                    .delete("/api/v1/chargers/{chargerId}/commands/{commandId}", commands::cancel)
+                    .post("/api/v1/artifacts", artifacts::upload)
+                    .get("/api/v1/artifacts", artifacts::list)
+                    .get("/api/v1/artifacts/{artifactId}", artifacts::get)
+                    .delete("/api/v1/artifacts/{artifactId}", artifacts::delete)
+                    .post("/api/v1/jobs", jobs::create)
+                    .get("/api/v1/jobs", jobs::list)
+                    .get("/api/v1/jobs/{jobId}", jobs::get)
+                    .get("/api/v1/jobs/{jobId}/executions", jobs::executions)
+                    .post("/api/v1/jobs/{jobId}/cancel", jobs::cancel)
+                    .post("/api/v1/alarm-rules", rules::create)
+                    .get("/api/v1/alarm-rules", rules::list)
+                    .get("/api/v1/alarm-rules/{ruleId}", rules::get)
+                    .delete("/api/v1/alarm-rules/{ruleId}", rules::delete)
+                    .post("/api/v1/webhooks", webhooks::create)
+                    .get("/api/v1/webhooks", webhooks::list)
+                    .get("/api/v1/webhooks/{webhookId}", webhooks::get)
+                    .delete("/api/v1/webhooks/{webhookId}", webhooks::delete)
+                    .get("/api/v1/webhooks/{webhookId}/deliveries", webhooks::deliveries);
             config.routes.exception(AuthenticationRequired.class, (e, ctx) -> {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"chargeline\"");
                 Problem.write(ctx, 401, "Unauthorized", "unauthorized", e.getMessage());
             });
             Problem.handleErrors(config);
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> Problem.write(ctx, e.getStatus(),
-                    reason(e.getStatus()), "http_" + e.getStatus(), e.getStatus() == 413
-                            ? "request bodies are limited to " + settings.maxRequestBytes() + " bytes"
-                            : e.getMessage()));
-            config.routes.error(405, "*", ctx -> {
-                if (ctx.resultInputStream() == null) {
-                    Problem.write(ctx, 405, "Method Not Allowed", "method_not_allowed",
-                            ctx.method() + " is not supported on " + ctx.path());
-                }
-            });
         });
         app.start();
         LOG.info("http: API on http://{}:{}", settings.bindAddress(), app.port());
@@ -176,17 +166,6 @@ public final class HttpApi implements AutoCloseable {
         if (!keys.isValid(presented)) {
             throw new AuthenticationRequired("the API key is not valid");
         }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 413 -> "Content Too Large";
-            case 415 -> "Unsupported Media Type";
-            default -> "HTTP " + status;
-        };
     }
 
     public int port() {

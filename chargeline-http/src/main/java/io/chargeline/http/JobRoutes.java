@@ -39,8 +39,7 @@ final class JobRoutes {
 
     /** POST /api/v1/jobs */
     void create(Context ctx) {
-        JsonNode body = Json.object(ctx.bodyAsBytes());
-        onlyKnown(body, FIELDS, "a job");
+        JsonNode body = Json.object(ctx.bodyAsBytes(), FIELDS);
         JsonNode targets = object(body, "targets", Set.of("chargerIds", "all"), true);
         JsonNode rollout = object(body, "rollout", Set.of("maxPerMinute", "batchSize"), false);
         JsonNode abort = object(body, "abort", Set.of("failureRatio", "minExecuted"), false);
@@ -98,8 +97,8 @@ final class JobRoutes {
 
     /** GET /api/v1/jobs?limit=&cursor= */
     void list(Context ctx) {
-        Page<Job> page = jobs.list(QueryParams.timeOrderedCursor(ctx), QueryParams.limit(ctx, 50, 500));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), JobRoutes::json, page.nextCursor())));
+        Page<Job> page = jobs.list(QueryParams.cursor(ctx, ListCursor.JOBS), QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, JobRoutes::json, ListCursor.JOBS)));
     }
 
     /** GET /api/v1/jobs/{jobId} */
@@ -109,12 +108,11 @@ final class JobRoutes {
 
     /** GET /api/v1/jobs/{jobId}/executions?status=&limit=&cursor= */
     void executions(Context ctx) {
-        String cursor = ctx.queryParam("cursor");
         Page<Execution> page = jobs.executions(ctx.pathParam("jobId"),
-                QueryParams.enumValue(ctx, "status", ExecutionStatus.class), cursor,
-                QueryParams.limit(ctx, 100, 1000));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), JobRoutes::execution,
-                page.nextCursor())));
+                QueryParams.enumValue(ctx, "status", ExecutionStatus.class),
+                QueryParams.cursor(ctx, ListCursor.EXECUTIONS), QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, JobRoutes::execution,
+                ListCursor.EXECUTIONS)));
     }
 
     /** POST /api/v1/jobs/{jobId}/cancel */
@@ -191,16 +189,8 @@ final class JobRoutes {
         if (!node.isObject()) {
             throw new InvalidRequestException(field + " must be an object");
         }
-        onlyKnown(node, fields, field);
+        Json.onlyKnown(node, fields, field);
         return node;
-    }
-
-    private static void onlyKnown(JsonNode node, Set<String> fields, String what) {
-        node.fieldNames().forEachRemaining(name -> {
-            if (!fields.contains(name)) {
-                throw new InvalidRequestException("unknown property " + name + " in " + what + "; expected " + fields);
-            }
-        });
     }
 
     private static int integer(JsonNode node, String name, String field, int defaultValue) {

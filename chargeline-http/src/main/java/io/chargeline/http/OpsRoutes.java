@@ -60,7 +60,8 @@ final class OpsRoutes {
 
     /** GET /api/v1/dead-letters?limit=: newest first. */
     void deadLetters(Context ctx) {
-        int limit = QueryParams.limit(ctx, 100, 1000);
+        QueryParams.cursor(ctx, ListCursor.NOT_PAGED);
+        int limit = QueryParams.limit(ctx);
         ctx.contentType("application/json").result(Json.bytes(Json.list(store.recentDeadLetters(limit),
                 OpsRoutes::deadLetter, null)));
     }

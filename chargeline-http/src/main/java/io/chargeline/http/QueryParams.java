@@ -16,20 +16,31 @@ import java.util.Locale;
 final class QueryParams {
     private QueryParams() {}
 
-    static int limit(Context ctx, int defaultLimit, int max) {
+    /** The default page size of every list. */
+    static final int DEFAULT_LIMIT = 100;
+    /** The largest page of every list. */
+    static final int MAX_LIMIT = 1000;
+
+    /** The {@code limit} of any list: 1 to {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent. */
+    static int limit(Context ctx) {
         String raw = ctx.queryParam("limit");
         if (raw == null) {
-            return defaultLimit;
+            return DEFAULT_LIMIT;
         }
         try {
             int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= max) {
+            if (limit >= 1 && limit <= MAX_LIMIT) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidRequestException("limit must be an integer from 1 to " + max);
+        throw new InvalidRequestException("limit must be an integer from 1 to " + MAX_LIMIT);
+    }
+
+    /** The last key the {@code cursor} parameter names in {@code list}'s form, or null for the first page. */
+    static String cursor(Context ctx, ListCursor list) {
+        return list.decode(ctx.queryParam("cursor"));
     }
 
     /**
@@ -66,15 +77,6 @@ final class QueryParams {
             return true;
         }
         throw new InvalidRequestException("order must be asc or desc");
-    }
-
-    /** The {@code cursor} parameter of a list of time-ordered ids, or null for the first page. */
-    static String timeOrderedCursor(Context ctx) {
-        String cursor = ctx.queryParam("cursor");
-        if (cursor != null && !TimeOrderedIds.isWellFormed(cursor)) {
-            throw new InvalidRequestException("cursor is not one this server issued");
-        }
-        return cursor;
     }
 
     /** An optional parameter naming one of {@code type}'s constants, in any case. */

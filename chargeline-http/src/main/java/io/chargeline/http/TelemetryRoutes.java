@@ -69,7 +69,7 @@ final class TelemetryRoutes {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
         Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
         Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
-        HistoryQuery query = new HistoryQuery(chargerId, from, to, QueryParams.limit(ctx, 100, HistoryQuery.MAX_LIMIT),
+        HistoryQuery query = new HistoryQuery(chargerId, from, to, QueryParams.limit(ctx),
                 QueryParams.descending(ctx), ctx.queryParam("cursor"));
         long start = System.nanoTime();
         Page<TelemetryRecord> page = store.history(query);

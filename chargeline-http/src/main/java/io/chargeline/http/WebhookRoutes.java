@@ -3,6 +3,7 @@ package io.chargeline.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.webhook.Delivery;
@@ -10,6 +11,8 @@ import io.chargeline.core.webhook.Webhook;
 import io.chargeline.core.webhook.WebhookEventType;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +26,7 @@ final class WebhookRoutes {
 
     /** POST /api/v1/webhooks {"url","secret","events":[...]} */
     void create(Context ctx) {
-        JsonNode body = Json.object(ctx.bodyAsBytes());
+        JsonNode body = Json.object(ctx.bodyAsBytes(), Set.of("url", "secret", "events"));
         JsonNode events = body.get("events");
         if (events != null && !events.isArray()) {
             throw new InvalidRequestException("events must be an array of event names");
@@ -42,9 +45,11 @@ final class WebhookRoutes {
                 .contentType("application/json").result(Json.bytes(webhook(w)));
     }
 
-    /** GET /api/v1/webhooks */
+    /** GET /api/v1/webhooks?limit=&cursor=, oldest first */
     void list(Context ctx) {
-        ctx.contentType("application/json").result(Json.bytes(Json.list(webhooks.all(), WebhookRoutes::webhook, null)));
+        Page<Webhook> page = webhooks.list(QueryParams.cursor(ctx, ListCursor.WEBHOOKS), QueryParams.limit(ctx));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, WebhookRoutes::webhook,
+                ListCursor.WEBHOOKS)));
     }
 
     /** GET /api/v1/webhooks/{webhookId} */
@@ -60,9 +65,10 @@ final class WebhookRoutes {
 
     /** GET /api/v1/webhooks/{webhookId}/deliveries?limit=&cursor= */
     void deliveries(Context ctx) {
-        Page<Delivery> page = webhooks.deliveries(id(ctx), QueryParams.limit(ctx, 100, 1000), ctx.queryParam("cursor"));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), WebhookRoutes::delivery,
-                page.nextCursor())));
+        Page<Delivery> page = webhooks.deliveries(id(ctx), QueryParams.limit(ctx),
+                QueryParams.cursor(ctx, ListCursor.DELIVERIES));
+        ctx.contentType("application/json").result(Json.bytes(Json.page(page, WebhookRoutes::delivery,
+                ListCursor.DELIVERIES)));
     }
 
     private static ObjectNode delivery(Delivery d) {
@@ -76,7 +82,7 @@ final class WebhookRoutes {
                 .put("lastStatus", d.lastStatus() == 0 ? null : d.lastStatus())
                 .put("lastError", d.lastError())
                 .put("finishedAt", Json.time(d.finishedAt()));
-        item.set("payload", Json.object(d.body()));
+        item.putRawValue("payload", new RawValue(new String(d.body(), StandardCharsets.UTF_8))); // our own JSON
         return item;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
+import io.chargeline.core.Page;
 import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.TimeOrderedIds;
 import java.io.IOException;
@@ -89,8 +90,9 @@ public final class RuleEvaluator implements AutoCloseable {
         }
     }
 
-    public List<AlarmRule> rules() {
-        return List.copyOf(rules);
+    /** The rules in id (creation) order, after {@code afterId} when it is not null. */
+    public Page<AlarmRule> rules(String afterId, int limit) {
+        return Page.of(rules, AlarmRule::id, afterId, limit);
     }
 
     public Optional<AlarmRule> find(String id) {

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactService {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactService.class);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._+-]{1,128}");
+    static final int MAX_NAME_LENGTH = 128;
 
     private final ArtifactStore store;
     private final Path dir;
@@ -62,9 +61,7 @@ public final class ArtifactService {
      * @param declaredLength the Content-Length, if the client sent one (checked before reading anything)
      */
     public Artifact upload(String name, InputStream body, Long declaredLength) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidRequestException("name must match ^[A-Za-z0-9._+-]{1,128}$ (a file name, no path)");
-        }
+        requireFileName(name);
         if (declaredLength != null && declaredLength > maxBytes) {
             throw tooLarge();
         }
@@ -100,6 +97,42 @@ public final class ArtifactService {
         store.save(artifact);
         LOG.info("artifact {} '{}' stored: {} bytes, sha256 {}", id, name, size, artifact.sha256());
         return artifact;
+    }
+
+    /**
+     * The name is what a charger's download is saved as (Content-Disposition), so it must be a plain file name in
+     * any script: 1 to 128 characters, not "." or "..", no slash or backslash, no control or invisible formatting
+     * characters (a right-to-left override, U+202E, can make an ".exe" name end in what looks like ".bin"), and
+     * no leading or trailing white space.
+     */
+    static void requireFileName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidRequestException("name is required: the file name, e.g. ?name=fw-2.0.0.bin");
+        }
+        if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+            throw new InvalidRequestException("name must be at most " + MAX_NAME_LENGTH + " characters");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new InvalidRequestException("name must be a file name, not " + name);
+        }
+        if (!name.strip().equals(name)) {
+            throw new InvalidRequestException("name must not start or end with white space");
+        }
+        name.codePoints().forEach(c -> {
+            if (c == '/' || c == '\\') {
+                throw new InvalidRequestException("name must be a file name without / or \\");
+            }
+            if (c == 0xFFFD) { // what a decoder makes of bytes that are not UTF-8, e.g. ?name=%FF
+                throw new InvalidRequestException("name must be UTF-8 text, percent-encoded in the query string");
+            }
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.PRIVATE_USE) {
+                throw new InvalidRequestException(String.format(
+                        "name must not contain control or invisible characters (U+%04X)", c));
+            }
+        });
     }
 
     public Artifact find(String id) {

@@ -64,6 +64,11 @@ public final class WebhookRegistry {
         return List.copyOf(byId.values());
     }
 
+    /** The webhooks in id (creation) order, after {@code afterId} when it is not null. */
+    public Page<Webhook> list(String afterId, int limit) {
+        return Page.of(all(), Webhook::id, afterId, limit);
+    }
+
     /** Removes the webhook; its pending deliveries are dropped with it. */
     public synchronized void delete(String id) {
         get(id);

@@ -115,14 +115,14 @@ class RuleEvaluatorTest {
 
         assertThat(store.active()).isEmpty();
         assertThat(store.rules).isEmpty();
-        assertThat(rules.rules()).isEmpty();
+        assertThat(rules.rules(null, 100).items()).isEmpty();
     }
 
     @Test
     void rules_arePersisted() {
         AlarmRule rule = rules.add("current", ">=", 32, Duration.ofSeconds(10));
 
-        assertThat(new RuleEvaluator(book, store, clock).rules()).containsExactly(rule);
+        assertThat(new RuleEvaluator(book, store, clock).rules(null, 100).items()).containsExactly(rule);
     }
 
     @Test
