@@ -142,6 +142,7 @@ class HttpProtocolIT {
         assertThat(cached.statusCode()).isEqualTo(304);
         assertThat(cached.body()).isEmpty();
         assertThat(cached.headers().firstValue("ETag")).contains(etag);
+        assertThat(cached.headers().firstValueAsLong("Content-Length")).hasValue(FIRMWARE.length);
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(changed.body()).isEqualTo(FIRMWARE);
     }

@@ -121,7 +121,8 @@ public final class DeviceApi implements AutoCloseable {
                 .header("Accept-Ranges", "bytes")
                 .contentType("application/octet-stream");
         if (matches(ctx.header("If-None-Match"), etag)) {
-            ctx.status(304); // the charger has this file already
+            // the charger has this file already; RFC 9110 allows no Content-Length here but the 200's
+            ctx.status(304).res().setContentLengthLong(artifact.size());
             return;
         }
         ByteRange range;
