@@ -19,7 +19,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -57,6 +59,9 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     private final TimeOrderedIds ids = new TimeOrderedIds();
     /** When each pending delivery is next tried. */
     private final DeadlineQueue<Due> due = new DeadlineQueue<>();
+    /** Pending delivery ids by webhook, so that deleting a webhook forgets its deliveries at once. */
+    private final Map<String, Set<String>> open = new ConcurrentHashMap<>();
+    /** Deliveries counted as pending: those in {@link #open} plus the ones being admitted by {@link #publish}. */
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger finishedSinceTrim = new AtomicInteger();
     private ExecutorService senders;
@@ -71,17 +76,19 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         this.clock = clock;
         this.policy = policy;
         this.metrics = metrics;
+        registry.whenDeleted(this::forget);
     }
 
     /** Re-schedules what was pending when the server stopped. */
     public void resume() {
-        List<Delivery> open = store.pending();
-        for (Delivery d : open) {
+        List<Delivery> waiting = store.pending();
+        for (Delivery d : waiting) {
             pending.incrementAndGet();
+            track(d);
             schedule(d);
         }
-        if (!open.isEmpty()) {
-            LOG.info("webhooks: resuming {} pending deliveries", open.size());
+        if (!waiting.isEmpty()) {
+            LOG.info("webhooks: resuming {} pending deliveries", waiting.size());
         }
     }
 
@@ -153,6 +160,11 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
                 LOG.error("webhooks: could not store a {} delivery for webhook {}", type.wire(), w.id(), e);
                 continue;
             }
+            track(d);
+            if (registry.find(w.id()).isEmpty()) {
+                forget(w.id()); // deleted since the list above was taken
+                continue;
+            }
             schedule(d);
         }
     }
@@ -178,7 +190,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         Delivery d = store.findDelivery(webhookId, deliveryId).orElse(null);
         Webhook w = registry.find(webhookId).orElse(null);
         if (d == null || w == null || d.state() != DeliveryState.PENDING) {
-            pending.decrementAndGet(); // its webhook was deleted, taking the delivery with it
+            untrack(webhookId, deliveryId); // its webhook was deleted, taking the delivery with it
             return;
         }
         int status = 0;
@@ -206,14 +218,18 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
             return;
         }
         Delivery retry = d.retryAt(next, status, error);
-        store.saveDelivery(retry);
+        if (!save(retry)) {
+            return;
+        }
         LOG.debug("webhooks: delivery {} to {} failed ({}); retry in {}", d.id(), w.url().getHost(), error, wait);
         schedule(retry);
     }
 
     private void finish(Delivery d) {
-        store.saveDelivery(d);
-        pending.decrementAndGet();
+        if (!save(d)) {
+            return;
+        }
+        untrack(d.webhookId(), d.id());
         if (finishedSinceTrim.incrementAndGet() >= 1_000) {
             finishedSinceTrim.set(0);
             registry.all().forEach(w -> store.trimFinished(w.id(), KEEP_FINISHED));
@@ -238,6 +254,50 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * Stores the outcome of an attempt unless the webhook was deleted while it was under way (the delete took
+     * its deliveries with it; saving now would leave an orphan behind).
+     */
+    private boolean save(Delivery d) {
+        if (registry.find(d.webhookId()).isEmpty()) {
+            untrack(d.webhookId(), d.id());
+            return false;
+        }
+        store.saveDelivery(d);
+        return true;
+    }
+
+    private void track(Delivery d) {
+        open.computeIfAbsent(d.webhookId(), id -> ConcurrentHashMap.newKeySet()).add(d.id());
+    }
+
+    /** Ends the pending count of one delivery; only the first call for it counts. */
+    private void untrack(String webhookId, String deliveryId) {
+        Set<String> ids = open.get(webhookId);
+        if (ids != null && ids.remove(deliveryId)) {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** The webhook was deleted: its pending deliveries stop counting and will not be attempted. */
+    private void forget(String webhookId) {
+        Set<String> ids = open.remove(webhookId);
+        if (ids == null) {
+            return;
+        }
+        int dropped = 0;
+        for (String deliveryId : List.copyOf(ids)) {
+            if (ids.remove(deliveryId)) { // an attempt finishing right now may have taken it already
+                due.disarm(new Due(webhookId, deliveryId));
+                pending.decrementAndGet();
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            LOG.info("webhooks: webhook {} deleted with {} pending deliveries; they are dropped", webhookId, dropped);
         }
     }
 

@@ -11,9 +11,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** Registered webhooks, validated on the way in and held in memory for the dispatcher. */
 public final class WebhookRegistry {
@@ -25,6 +28,7 @@ public final class WebhookRegistry {
     private final Clock clock;
     private final TimeOrderedIds ids = new TimeOrderedIds();
     private final Map<String, Webhook> byId = new ConcurrentSkipListMap<>();
+    private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
     public WebhookRegistry(WebhookStore store, Clock clock) {
         this.store = store;
@@ -64,11 +68,17 @@ public final class WebhookRegistry {
         return List.copyOf(byId.values());
     }
 
-    /** Removes the webhook; its pending deliveries are dropped with it. */
+    /** Removes the webhook; its pending deliveries are dropped with it (the listeners hear of it at once). */
     public synchronized void delete(String id) {
         get(id);
         store.deleteWebhook(id);
         byId.remove(id);
+        deletionListeners.forEach(listener -> listener.accept(id));
+    }
+
+    /** {@code listener} gets the id of every webhook deleted from now on, after it is gone from the store. */
+    public void whenDeleted(Consumer<String> listener) {
+        deletionListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public Page<Delivery> deliveries(String webhookId, int limit, String cursor) {

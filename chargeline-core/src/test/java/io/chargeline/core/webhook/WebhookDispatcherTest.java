@@ -148,6 +148,32 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void deletingAWebhook_withRetriesWaiting_stopsCountingThemAtOnce_andSendsNothingMore() {
+        Webhook doomed = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+        Webhook kept = registry.register("https://other.example/hook", SECRET, List.of("alarm.cleared"));
+        sender.always = 503;
+        dispatcher.raised(alarm());
+        dispatcher.raised(alarm());
+        dispatcher.cleared(alarm());
+        dispatcher.runDue();
+        assertThat(store.deliveries(doomed.id(), 10, null).items()).hasSize(2)
+                .allSatisfy(d -> assertThat(d.state()).isEqualTo(DeliveryState.PENDING));
+        assertThat(dispatcher.pending()).isEqualTo(3);
+        int sentBefore = sender.sent.size();
+
+        registry.delete(doomed.id());
+
+        assertThat(dispatcher.pending()).as("the gauge drops with the delete, not at the next retry").isEqualTo(1);
+        clock.advance(Duration.ofHours(2));
+        dispatcher.runDue();
+        assertThat(sender.sent.subList(sentBefore, sender.sent.size()))
+                .allSatisfy(s -> assertThat(s.url.getHost()).isEqualTo("other.example")).isNotEmpty();
+        assertThat(dispatcher.pending()).as("the kept webhook's delivery gave up after the policy's hour").isZero();
+        assertThat(store.deliveries(doomed.id(), 10, null).items()).isEmpty();
+        assertThat(onlyDelivery(kept).state()).isEqualTo(DeliveryState.FAILED);
+    }
+
+    @Test
     void registration_refusesWhatCannotWork_andNeverShowsTheSecret() {
         assertThatThrownBy(() -> registry.register("ftp://x/", SECRET, List.of("alarm.raised")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("http or https");
