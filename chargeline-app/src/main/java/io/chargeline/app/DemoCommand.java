@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
             fleet.silentFraction = 0.1; // a few chargers fall silent, so the demo shows alarms
         }
         Platform platform = Platform.start(new PlatformConfig(dataDir, "127.0.0.1", mqttPort, httpPort, 0, List.of(),
-                Duration.ofDays(90), DEMO_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null));
+                Duration.ofDays(90), DEMO_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null, List.of()));
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "demo-platform-stop"));
         String key = platform.adminApiKey();
         String http = "http://127.0.0.1:" + platform.httpPort();

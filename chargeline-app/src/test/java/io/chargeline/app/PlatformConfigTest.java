@@ -49,7 +49,7 @@ class PlatformConfigTest {
     @Test
     void silenceThresholdBelowASecond_isRefused() {
         assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 8443, List.of(),
-                Duration.ofDays(90), Duration.ofMillis(500), PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null))
+                Duration.ofDays(90), Duration.ofMillis(500), PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null, List.of()))
                 .hasMessageContaining("--silence-threshold");
     }
 
@@ -63,7 +63,7 @@ class PlatformConfigTest {
         assertThatThrownBy(() -> StartCommand.parseSize("99999999999GiB", "--max-artifact-size"))
                 .hasMessageContaining("too large");
         assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 70000, List.of(),
-                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
+                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null, List.of()))
                 .hasMessageContaining("--device-http-port");
     }
 
@@ -80,6 +80,28 @@ class PlatformConfigTest {
     }
 
     @Test
+    void webhookAllow_parsesIpv4AndIpv6Ranges_andNamesTheFlagOnABadOne() {
+        assertThat(PlatformConfig.parseWebhookAllow(List.of("10.20.0.0/16", " fd00:1234::/32", "")))
+                .extracting(Object::toString).containsExactly("10.20.0.0/16", "fd00:1234::/32");
+        assertThatThrownBy(() -> PlatformConfig.parseWebhookAllow(List.of("10.20.1.0/16")))
+                .hasMessageStartingWith("--webhook-allow (CHARGELINE_WEBHOOK_ALLOW): ")
+                .hasMessageContaining("the range is 10.20.0.0/16");
+    }
+
+    @Test
+    void start_withABadWebhookAllowRange_failsWithAClearMessage() {
+        CommandLine cli = ChargelineCli.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int code = cli.execute("start", "--webhook-allow", "10.0.0.0/8,intranet.example");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("--webhook-allow (CHARGELINE_WEBHOOK_ALLOW): 'intranet.example' is not an "
+                + "IPv4 or IPv6 range");
+    }
+
+    @Test
     void help_listsTheSubcommands() {
         CommandLine cli = ChargelineCli.commandLine();
         java.io.StringWriter out = new java.io.StringWriter();
@@ -91,6 +113,6 @@ class PlatformConfigTest {
 
     private static PlatformConfig config(int mqttPort, Duration retention, String key) {
         return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, 8443, List.of(), retention,
-                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, key);
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, key, List.of());
     }
 }
