@@ -28,7 +28,7 @@ import io.chargeline.http.ComponentHealth;
 import io.chargeline.http.DeviceApi;
 import io.chargeline.http.HttpApi;
 import io.chargeline.http.HttpSettings;
-import io.chargeline.http.SocketWebhookSender;
+import io.chargeline.http.JettyWebhookSender;
 import io.chargeline.metrics.PrometheusMetrics;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.TlsFiles;
@@ -108,8 +108,10 @@ public final class Platform implements AutoCloseable {
                 HostResolver.SYSTEM);
         LOG.info("webhooks: {}", webhookTargets);
         WebhookRegistry webhooks = new WebhookRegistry(storage.webhooks(), clock, webhookTargets);
-        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), new SocketWebhookSender(), clock,
-                RetryPolicy.DEFAULT, metrics, webhookTargets);
+        JettyWebhookSender webhookSender = JettyWebhookSender.start(webhookTargets);
+        shutdownOrder.push(webhookSender); // stopped after the dispatcher, whose last attempts still use it
+        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), webhookSender, clock,
+                RetryPolicy.DEFAULT, metrics);
         dispatcher.resume();
         dispatcher.start();
         shutdownOrder.push(dispatcher);

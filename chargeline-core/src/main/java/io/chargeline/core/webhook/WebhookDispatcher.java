@@ -8,7 +8,6 @@ import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmEvents;
 import io.chargeline.core.alarm.EventJson;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -38,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * Turns alarm and presence events into signed webhook deliveries and gets them through. Each delivery is
  * stored before it is first tried and after every attempt, so a restart resumes where it stopped; failed
  * attempts are retried with exponential backoff and jitter (see {@link RetryPolicy}), and a delivery that
- * runs out of time is kept as FAILED, visible in its webhook's delivery history. Before every attempt the
- * webhook's host is resolved and checked against the {@link WebhookTargetPolicy}; a refused address fails the
- * delivery at once, without retries.
+ * runs out of time is kept as FAILED, visible in its webhook's delivery history. The sender checks the
+ * addresses it connects to against the {@link WebhookTargetPolicy} (see {@link WebhookSender}); a refused
+ * address fails the delivery at once, without retries.
  *
  * <p>Every POST carries {@code X-Chargeline-Signature: sha256=<hex HMAC-SHA256 of the body with the
  * webhook's secret>}. Deliveries of different events may arrive out of order; the body says when the event
@@ -60,7 +59,6 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     private final Clock clock;
     private final RetryPolicy policy;
     private final WebhookMetrics metrics;
-    private final WebhookTargetPolicy targets;
     private final TimeOrderedIds ids = new TimeOrderedIds();
     /** When each pending delivery is next tried. */
     private final DeadlineQueue<Due> due = new DeadlineQueue<>();
@@ -73,16 +71,15 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     private Thread scheduler;
     private volatile boolean running;
 
-    /** @param targets checked before every attempt, after resolving the webhook's host */
+    /** @param sender checks every address it connects to with the {@link WebhookTargetPolicy} the registry uses */
     public WebhookDispatcher(WebhookRegistry registry, WebhookStore store, WebhookSender sender, Clock clock,
-            RetryPolicy policy, WebhookMetrics metrics, WebhookTargetPolicy targets) {
+            RetryPolicy policy, WebhookMetrics metrics) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.store = Objects.requireNonNull(store, "store");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.targets = Objects.requireNonNull(targets, "targets");
         registry.whenDeleted(this::forget);
     }
 
@@ -203,9 +200,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         int status = 0;
         String error;
         try {
-            // the sender connects to exactly the address checked here, so DNS cannot swap it in between
-            InetAddress address = targets.target(w.url());
-            status = sender.post(w.url(), address, d.body(), headers(w, d));
+            status = sender.post(w.url(), d.body(), headers(w, d));
             error = status / 100 == 2 ? null : "HTTP " + status;
         } catch (WebhookTargetRefusedException e) {
             refuse(d, w, e);

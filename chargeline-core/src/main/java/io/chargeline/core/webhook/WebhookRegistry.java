@@ -102,7 +102,7 @@ public final class WebhookRegistry {
 
     private void checkReachable(URI url) {
         try {
-            targets.target(url);
+            targets.checkedAddresses(url.getHost());
         } catch (UnknownHostException e) {
             throw new InvalidRequestException("url host " + url.getHost() + " does not resolve; a webhook is checked "
                     + "against the addresses its host resolves to, so register it once the name resolves");

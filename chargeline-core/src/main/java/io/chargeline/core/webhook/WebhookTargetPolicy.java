@@ -2,7 +2,6 @@ package io.chargeline.core.webhook;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,15 +92,14 @@ public final class WebhookTargetPolicy {
     }
 
     /**
-     * Resolves the host of {@code url} and returns the address a delivery must connect to: the first one,
-     * once every address the host resolves to has been checked.
+     * Resolves {@code host} (an IP literal, in brackets or not, is taken as it is) and returns every address it
+     * resolves to, once each one has been checked: connecting to any of them is allowed.
      *
      * @throws WebhookTargetRefusedException when the host is, or resolves to, a refused address
      * @throws UnknownHostException when the name does not resolve
      */
-    public InetAddress target(URI url) throws UnknownHostException {
-        String host = url.getHost();
-        if (host == null) {
+    public List<InetAddress> checkedAddresses(String host) throws UnknownHostException {
+        if (host == null || host.isEmpty()) {
             throw new UnknownHostException("the URL has no host");
         }
         Optional<InetAddress> literal = AddressRange.literal(host);
@@ -117,7 +115,7 @@ public final class WebhookTargetPolicy {
                         : host + " resolves to " + r.address() + ", " + r.what());
             }
         }
-        return addresses.get(0);
+        return List.copyOf(addresses);
     }
 
     @Override

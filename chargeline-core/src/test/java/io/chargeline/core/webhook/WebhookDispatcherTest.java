@@ -32,12 +32,12 @@ class WebhookDispatcherTest {
 
     private final MutableClock clock = new MutableClock(T0);
     private final InMemoryWebhookStore store = new InMemoryWebhookStore();
-    private final ScriptedSender sender = new ScriptedSender();
     private final ScriptedResolver resolver = new ScriptedResolver();
     private final WebhookTargetPolicy targets = new WebhookTargetPolicy(List.of(), Set::of, resolver);
+    private final ScriptedSender sender = new ScriptedSender(targets);
     private final CountingMetrics metrics = new CountingMetrics();
     private final WebhookRegistry registry = new WebhookRegistry(store, clock, targets);
-    private WebhookDispatcher dispatcher = new WebhookDispatcher(registry, store, sender, clock, POLICY, metrics, targets);
+    private WebhookDispatcher dispatcher = new WebhookDispatcher(registry, store, sender, clock, POLICY, metrics);
 
     @Test
     void delivery_isSignedOverTheExactBody_withEventAndDeliveryHeaders() throws Exception {
@@ -48,7 +48,7 @@ class WebhookDispatcherTest {
 
         Sent sent = sender.sent.get(0);
         assertThat(sent.url).isEqualTo(URI.create("https://ops.example/hook"));
-        assertThat(sent.address).as("the checked address").isEqualTo(ScriptedResolver.PUBLIC);
+        assertThat(sent.addresses).as("the checked addresses").containsExactly(ScriptedResolver.PUBLIC);
         assertThat(sent.headers).containsEntry("X-Chargeline-Event", "alarm.raised")
                 .containsEntry("Content-Type", "application/json")
                 .containsEntry("X-Chargeline-Signature", "sha256=" + hmacHex(SECRET, sent.body));
@@ -134,7 +134,7 @@ class WebhookDispatcherTest {
         dispatcher.runDue();
 
         dispatcher = new WebhookDispatcher(new WebhookRegistry(store, clock, targets), store, sender, clock, POLICY,
-                WebhookMetrics.NONE, targets);
+                WebhookMetrics.NONE);
         dispatcher.resume();
         clock.advance(Duration.ofMinutes(1));
         dispatcher.runDue();
@@ -186,8 +186,8 @@ class WebhookDispatcherTest {
         Webhook hook = registry.register("https://hooks.example/in", SECRET, List.of("alarm.raised"));
         dispatcher.raised(alarm());
         dispatcher.runDue();
-        assertThat(sender.sent).singleElement().satisfies(s -> assertThat(s.address)
-                .isEqualTo(ScriptedResolver.address("203.0.113.30")));
+        assertThat(sender.sent).singleElement().satisfies(s -> assertThat(s.addresses)
+                .containsExactly(ScriptedResolver.address("203.0.113.30")));
 
         resolver.answer("hooks.example", "169.254.169.254"); // DNS rebinding: the same name, now the metadata service
         dispatcher.raised(alarm());
@@ -212,7 +212,7 @@ class WebhookDispatcherTest {
         store.saveWebhook(new Webhook("00000000000b0000", URI.create("http://127.0.0.1:8080/api/v1/devices"), SECRET,
                 Set.of(WebhookEventType.ALARM_RAISED), T0));
         WebhookRegistry reloaded = new WebhookRegistry(store, clock, targets);
-        dispatcher = new WebhookDispatcher(reloaded, store, sender, clock, POLICY, metrics, targets);
+        dispatcher = new WebhookDispatcher(reloaded, store, sender, clock, POLICY, metrics);
 
         dispatcher.raised(alarm());
         dispatcher.runDue();
@@ -232,7 +232,7 @@ class WebhookDispatcherTest {
             throw new UnknownHostException(host + ": Temporary failure in name resolution");
         };
         WebhookTargetPolicy dnsDown = new WebhookTargetPolicy(List.of(), Set::of, down);
-        dispatcher = new WebhookDispatcher(registry, store, sender, clock, POLICY, metrics, dnsDown);
+        dispatcher = new WebhookDispatcher(registry, store, new ScriptedSender(dnsDown), clock, POLICY, metrics);
 
         dispatcher.raised(alarm());
         dispatcher.runDue();
@@ -288,7 +288,7 @@ class WebhookDispatcherTest {
         return java.util.HexFormat.of().formatHex(mac.doFinal(body));
     }
 
-    private record Sent(URI url, InetAddress address, byte[] body, Map<String, String> headers) {}
+    private record Sent(URI url, List<InetAddress> addresses, byte[] body, Map<String, String> headers) {}
 
     private static final class CountingMetrics implements WebhookMetrics {
         int refused;
@@ -305,15 +305,25 @@ class WebhookDispatcherTest {
         }
     }
 
-    /** Answers with scripted statuses (-1 = connection refused), then {@link #always}. */
+    /**
+     * Checks the host with the policy, as {@link WebhookSender} requires of every sender (a refusal or an
+     * unresolvable name is thrown and nothing is sent), then answers with scripted statuses (-1 = connection
+     * refused), then {@link #always}.
+     */
     private static final class ScriptedSender implements WebhookSender {
         final List<Sent> sent = new ArrayList<>();
         final Deque<Integer> answers = new ArrayDeque<>();
+        final WebhookTargetPolicy targets;
         int always = 200;
 
+        ScriptedSender(WebhookTargetPolicy targets) {
+            this.targets = targets;
+        }
+
         @Override
-        public int post(URI url, InetAddress address, byte[] body, Map<String, String> headers) throws IOException {
-            sent.add(new Sent(url, address, body, headers));
+        public int post(URI url, byte[] body, Map<String, String> headers) throws IOException {
+            List<InetAddress> addresses = targets.checkedAddresses(url.getHost());
+            sent.add(new Sent(url, addresses, body, headers));
             int answer = answers.isEmpty() ? always : answers.poll();
             if (answer < 0) {
                 throw new ConnectException("Connection refused");

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
@@ -96,33 +95,36 @@ class WebhookTargetPolicyTest {
     }
 
     @Test
-    void target_ofALiteral_isThatAddress_andARefusedLiteralSaysWhy() throws Exception {
-        assertThat(policy().target(URI.create("https://203.0.113.99/hook"))).isEqualTo(address("203.0.113.99"));
-        assertThat(policy().target(URI.create("https://[2001:db8::1]:8443/hook"))).isEqualTo(address("2001:db8::1"));
-        assertThatThrownBy(() -> policy().target(URI.create("http://127.0.0.1:8080/api/v1/devices")))
+    void checkedAddresses_ofALiteral_isThatAddress_inBracketsOrNot_andARefusedLiteralSaysWhy() throws Exception {
+        assertThat(policy().checkedAddresses("203.0.113.99")).containsExactly(address("203.0.113.99"));
+        assertThat(policy().checkedAddresses("[2001:db8::1]")).containsExactly(address("2001:db8::1"));
+        assertThat(policy().checkedAddresses("2001:db8::1")).containsExactly(address("2001:db8::1"));
+        assertThatThrownBy(() -> policy().checkedAddresses("127.0.0.1"))
                 .isInstanceOf(WebhookTargetRefusedException.class)
                 .hasMessageStartingWith("127.0.0.1 is a loopback address (127.0.0.0/8)")
                 .hasMessageContaining("--webhook-allow");
-        assertThatThrownBy(() -> policy().target(URI.create("http://[::ffff:169.254.169.254]/latest/meta-data")))
+        assertThatThrownBy(() -> policy().checkedAddresses("[::ffff:169.254.169.254]"))
                 .hasMessageContaining("169.254.0.0/16");
-        assertThatThrownBy(() -> policy().target(URI.create("http://[fe80::1]/")))
+        assertThatThrownBy(() -> policy().checkedAddresses("fe80::1"))
                 .hasMessageContaining("fe80::/10");
     }
 
     @Test
-    void target_ofAName_isItsFirstAddress_andEveryAddressMustBeAllowed() throws Exception {
+    void checkedAddresses_ofAName_areAllItsAddresses_andEveryOneMustBeAllowed() throws Exception {
         resolver.answer("two.example", "203.0.113.20", "203.0.113.21");
         resolver.answer("mixed.example", "203.0.113.20", "10.0.0.5");
         resolver.answer("metadata.example", "169.254.169.254");
 
-        assertThat(policy().target(URI.create("https://two.example/"))).isEqualTo(address("203.0.113.20"));
-        assertThatThrownBy(() -> policy().target(URI.create("https://mixed.example/")))
+        assertThat(policy().checkedAddresses("two.example"))
+                .containsExactly(address("203.0.113.20"), address("203.0.113.21"));
+        assertThatThrownBy(() -> policy().checkedAddresses("mixed.example"))
                 .isInstanceOf(WebhookTargetRefusedException.class)
                 .hasMessageStartingWith("mixed.example resolves to 10.0.0.5, a private address (10.0.0.0/8)");
-        assertThatThrownBy(() -> policy().target(URI.create("https://metadata.example/")))
+        assertThatThrownBy(() -> policy().checkedAddresses("metadata.example"))
                 .hasMessageContaining("link-local");
-        assertThatThrownBy(() -> policy().target(URI.create("https://nowhere.invalid/")))
+        assertThatThrownBy(() -> policy().checkedAddresses("nowhere.invalid"))
                 .isInstanceOf(UnknownHostException.class);
+        assertThatThrownBy(() -> policy().checkedAddresses(null)).isInstanceOf(UnknownHostException.class);
     }
 
     private WebhookTargetPolicy policy(String... allowed) {
