@@ -33,7 +33,9 @@ public final class ChargelineServer extends ServerProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launch.jvmOptions());
         command.addAll(List.of("-jar", jar.toString(), "start", "--data-dir", dataDir.toString(),
-                "--mqtt-port", String.valueOf(server.mqttPort), "--http-port", String.valueOf(server.httpPort)));
+                "--mqtt-port", String.valueOf(server.mqttPort), "--http-port", String.valueOf(server.httpPort),
+                // any free port: the default 8443 is taken by whichever other server started first on this machine
+                "--device-http-port", "0"));
         ProcessBuilder builder = new ProcessBuilder(launch.pinned(command)).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("CHARGELINE_ADMIN_API_KEY", apiKey);
