@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         Platform platform;
         try {
             platform = Platform.start(new PlatformConfig(data.path(), "127.0.0.1", mqttPort, httpPort, 0, List.of(),
-                    Duration.ofDays(90), DEMO_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null));
+                    Duration.ofDays(90), DEMO_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null, List.of()));
         } catch (RuntimeException e) {
             data.leave();
             throw e;

@@ -20,15 +20,18 @@ import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.command.CommandService;
 import io.chargeline.core.job.ExecutionStatus;
 import io.chargeline.core.job.JobService;
+import io.chargeline.core.webhook.HostResolver;
+import io.chargeline.core.webhook.InterfaceAddresses;
 import io.chargeline.core.webhook.RetryPolicy;
 import io.chargeline.core.webhook.WebhookDispatcher;
 import io.chargeline.core.webhook.WebhookRegistry;
+import io.chargeline.core.webhook.WebhookTargetPolicy;
 import io.chargeline.http.ApiKeys;
 import io.chargeline.http.ComponentHealth;
 import io.chargeline.http.DeviceApi;
 import io.chargeline.http.HttpApi;
 import io.chargeline.http.HttpSettings;
-import io.chargeline.http.JdkWebhookSender;
+import io.chargeline.http.JettyWebhookSender;
 import io.chargeline.metrics.PrometheusMetrics;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.TlsFiles;
@@ -107,8 +110,13 @@ public final class Platform implements AutoCloseable {
                 new RetentionSweeper.Sweep("finished update jobs",
                         now -> storage.jobs().deleteSettledBefore(now.minus(config.retention())))));
         shutdownOrder.push(sweeper);
-        WebhookRegistry webhooks = new WebhookRegistry(storage.webhooks(), clock);
-        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), new JdkWebhookSender(), clock,
+        WebhookTargetPolicy webhookTargets = new WebhookTargetPolicy(config.webhookAllow(), new InterfaceAddresses(),
+                HostResolver.SYSTEM);
+        LOG.info("webhooks: {}", webhookTargets);
+        WebhookRegistry webhooks = new WebhookRegistry(storage.webhooks(), clock, webhookTargets);
+        JettyWebhookSender webhookSender = JettyWebhookSender.start(webhookTargets);
+        shutdownOrder.push(webhookSender); // stopped after the dispatcher, whose last attempts still use it
+        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, storage.webhooks(), webhookSender, clock,
                 RetryPolicy.DEFAULT, metrics);
         dispatcher.resume();
         dispatcher.start();

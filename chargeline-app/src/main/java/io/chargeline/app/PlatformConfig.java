@@ -1,5 +1,6 @@
 package io.chargeline.app;
 
+import io.chargeline.core.webhook.AddressRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Objects;
  * @param silenceThreshold how long a charger may send nothing before its SILENT alarm (chargers can override)
  * @param maxArtifactBytes the largest update artifact that may be uploaded
  * @param adminApiKey the admin key from the environment, or null to use (or create) the one in the data dir
+ * @param webhookAllow address ranges webhooks may reach although they are private, loopback, link-local or the
+ *     server's own (on-premise receivers); empty: none
  */
 public record PlatformConfig(
         Path dataDir,
@@ -23,7 +26,8 @@ public record PlatformConfig(
         Duration retention,
         Duration silenceThreshold,
         long maxArtifactBytes,
-        String adminApiKey) {
+        String adminApiKey,
+        List<AddressRange> webhookAllow) {
     public static final Duration DEFAULT_SILENCE_THRESHOLD = Duration.ofMinutes(5);
     public static final long DEFAULT_MAX_ARTIFACT_BYTES = 512L * 1024 * 1024;
 
@@ -31,6 +35,7 @@ public record PlatformConfig(
         Objects.requireNonNull(dataDir, "data-dir");
         Objects.requireNonNull(bindAddress, "bind");
         hostnames = List.copyOf(hostnames);
+        webhookAllow = List.copyOf(webhookAllow);
         checkPort("--mqtt-port", mqttPort);
         checkPort("--http-port", httpPort);
         checkPort("--device-http-port", deviceHttpPort);
@@ -54,6 +59,17 @@ public record PlatformConfig(
         }
     }
 
+    /** Parses {@code --webhook-allow} values (IPv4 or IPv6 CIDR ranges); blank entries are skipped. */
+    public static List<AddressRange> parseWebhookAllow(List<String> values) {
+        return values.stream().filter(v -> !v.isBlank()).map(v -> {
+            try {
+                return AddressRange.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--webhook-allow (CHARGELINE_WEBHOOK_ALLOW): " + e.getMessage());
+            }
+        }).toList();
+    }
+
     private static void checkPort(String flag, int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(flag + " must be between 0 and 65535 (0 picks a free port), was " + port);
@@ -75,6 +91,7 @@ public record PlatformConfig(
                 + " retention=" + DurationConverter.format(retention)
                 + " silence-threshold=" + DurationConverter.format(silenceThreshold)
                 + " max-artifact-size=" + ByteSizes.format(maxArtifactBytes)
-                + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)");
+                + " admin-api-key=" + (adminApiKey == null ? "(data dir)" : "(environment, masked)")
+                + " webhook-allow=" + webhookAllow;
     }
 }

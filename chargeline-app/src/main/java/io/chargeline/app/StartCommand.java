@@ -58,6 +58,11 @@ final class StartCommand implements Callable<Integer> {
                     + "such as PT5M; chargers can override it). Default: ${DEFAULT-VALUE}")
     Duration silenceThreshold;
 
+    @Option(names = "--webhook-allow", split = ",", defaultValue = "${env:CHARGELINE_WEBHOOK_ALLOW:-}",
+            description = "Address ranges (CIDR, IPv4 or IPv6) webhooks may reach although they are private, loopback, "
+                    + "link-local or this server's own, for on-premise receivers, e.g. 10.20.0.0/16,fd00:1234::/32")
+    List<String> webhookAllow;
+
     @Override
     public Integer call() throws InterruptedException {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -66,7 +71,7 @@ final class StartCommand implements Callable<Integer> {
         PlatformConfig config = new PlatformConfig(dataDir, bind, mqttPort, httpPort, deviceHttpPort,
                 hostnames.stream().filter(h -> !h.isBlank()).toList(), retention, silenceThreshold,
                 ByteSizes.parse(maxArtifactSize, "--max-artifact-size"),
-                System.getenv("CHARGELINE_ADMIN_API_KEY"));
+                System.getenv("CHARGELINE_ADMIN_API_KEY"), PlatformConfig.parseWebhookAllow(webhookAllow));
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -24,10 +24,10 @@ class PlatformConfigTest {
     @Test
     void twoFlagsOnOnePort_areRefused_butZeroMeansAFreePortForEach() {
         assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8883, 8443, List.of(),
-                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
+                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null, List.of()))
                 .hasMessage("--mqtt-port and --http-port are both 8883; give each its own port");
         assertThat(new PlatformConfig(Path.of("data"), "127.0.0.1", 0, 0, 0, List.of(), Duration.ofDays(90),
-                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null).httpPort()).isZero();
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null, List.of()).httpPort()).isZero();
     }
 
     @Test
@@ -58,17 +58,18 @@ class PlatformConfigTest {
     @Test
     void effectiveConfigLine_printsIsoDurationsInDays_andSizesInBinaryUnits() {
         PlatformConfig config = new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 8443, List.of("cl.example"),
-                Duration.ofDays(90), Duration.ofMinutes(5), 512L << 20, null);
+                Duration.ofDays(90), Duration.ofMinutes(5), 512L << 20, null, List.of());
 
         assertThat(config.toString()).isEqualTo("data-dir=" + Path.of("data").toAbsolutePath()
                 + " bind=127.0.0.1 mqtt-port=8883 http-port=8080 device-http-port=8443 hostnames=[cl.example]"
-                + " retention=P90D silence-threshold=PT5M max-artifact-size=512MiB admin-api-key=(data dir)");
+                + " retention=P90D silence-threshold=PT5M max-artifact-size=512MiB admin-api-key=(data dir)"
+                + " webhook-allow=[]");
     }
 
     @Test
     void silenceThresholdBelowASecond_isRefused() {
         assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 8443, List.of(),
-                Duration.ofDays(90), Duration.ofMillis(500), PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null))
+                Duration.ofDays(90), Duration.ofMillis(500), PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null, List.of()))
                 .hasMessageContaining("--silence-threshold");
     }
 
@@ -86,7 +87,7 @@ class PlatformConfigTest {
         assertThat(ByteSizes.format(2L << 30)).isEqualTo("2GiB");
         assertThat(ByteSizes.format(1000)).isEqualTo("1000");
         assertThatThrownBy(() -> new PlatformConfig(Path.of("data"), "127.0.0.1", 8883, 8080, 70000, List.of(),
-                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null))
+                Duration.ofDays(90), PlatformConfig.DEFAULT_SILENCE_THRESHOLD, 1, null, List.of()))
                 .hasMessageContaining("--device-http-port");
     }
 
@@ -103,6 +104,28 @@ class PlatformConfigTest {
     }
 
     @Test
+    void webhookAllow_parsesIpv4AndIpv6Ranges_andNamesTheFlagOnABadOne() {
+        assertThat(PlatformConfig.parseWebhookAllow(List.of("10.20.0.0/16", " fd00:1234::/32", "")))
+                .extracting(Object::toString).containsExactly("10.20.0.0/16", "fd00:1234::/32");
+        assertThatThrownBy(() -> PlatformConfig.parseWebhookAllow(List.of("10.20.1.0/16")))
+                .hasMessageStartingWith("--webhook-allow (CHARGELINE_WEBHOOK_ALLOW): ")
+                .hasMessageContaining("the range is 10.20.0.0/16");
+    }
+
+    @Test
+    void start_withABadWebhookAllowRange_failsWithAClearMessage() {
+        CommandLine cli = ChargelineCli.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int code = cli.execute("start", "--webhook-allow", "10.0.0.0/8,intranet.example");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("--webhook-allow (CHARGELINE_WEBHOOK_ALLOW): 'intranet.example' is not an "
+                + "IPv4 or IPv6 range");
+    }
+
+    @Test
     void help_listsTheSubcommands() {
         CommandLine cli = ChargelineCli.commandLine();
         java.io.StringWriter out = new java.io.StringWriter();
@@ -114,6 +137,6 @@ class PlatformConfigTest {
 
     private static PlatformConfig config(int mqttPort, Duration retention, String key) {
         return new PlatformConfig(Path.of("data"), "127.0.0.1", mqttPort, 8080, 8443, List.of(), retention,
-                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, key);
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, key, List.of());
     }
 }

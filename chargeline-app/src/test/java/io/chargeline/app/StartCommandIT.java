@@ -59,7 +59,7 @@ class StartCommandIT {
 
     private static PlatformConfig config(Path dataDir, int httpPort) {
         return new PlatformConfig(dataDir, "127.0.0.1", 0, httpPort, 0, List.of(), Duration.ofDays(90),
-                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null);
+                PlatformConfig.DEFAULT_SILENCE_THRESHOLD, PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, null, List.of());
     }
 
     private static ServerSocket occupy() throws Exception {

@@ -32,9 +32,14 @@ final class TestPlatform implements AutoCloseable {
     }
 
     TestPlatform(Path dataDir, Duration silenceThreshold, long maxArtifactBytes) {
+        this(dataDir, silenceThreshold, maxArtifactBytes, List.of());
+    }
+
+    /** @param webhookAllow as {@code --webhook-allow}: receivers on loopback need {@code 127.0.0.0/8} */
+    TestPlatform(Path dataDir, Duration silenceThreshold, long maxArtifactBytes, List<String> webhookAllow) {
         this.dataDir = dataDir;
         this.platform = Platform.start(new PlatformConfig(dataDir, "127.0.0.1", 0, 0, 0, List.of(), Duration.ofDays(3650),
-                silenceThreshold, maxArtifactBytes, ADMIN_KEY));
+                silenceThreshold, maxArtifactBytes, ADMIN_KEY, PlatformConfig.parseWebhookAllow(webhookAllow)));
     }
 
     int mqttPort() {

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Webhooks against the real platform and a real HTTP receiver on loopback. */
+/**
+ * Webhooks against the real platform and a real HTTP receiver on loopback, which the operator allows with
+ * {@code --webhook-allow 127.0.0.0/8} (refused by default: see {@link WebhookTargetsIT}).
+ */
 class WebhooksIT {
     private static final String SECRET = "receiver-shared-secret-42";
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -37,7 +40,8 @@ class WebhooksIT {
 
     @BeforeAll
     static void start() {
-        server = new TestPlatform(dataDir, Duration.ofSeconds(2));
+        server = new TestPlatform(dataDir, Duration.ofSeconds(2), PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES,
+                List.of("127.0.0.0/8"));
     }
 
     @AfterAll
@@ -99,7 +103,7 @@ class WebhooksIT {
     @Test
     void registration_validatesInput_andNeverReturnsTheSecret() {
         HttpResponse<String> created = server.post("/api/v1/webhooks",
-                "{\"url\":\"https://ops.example/hook\",\"secret\":\"" + SECRET + "\",\"events\":[\"alarm.raised\"]}");
+                "{\"url\":\"https://203.0.113.10/hook\",\"secret\":\"" + SECRET + "\",\"events\":[\"alarm.raised\"]}");
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.body()).doesNotContain(SECRET);
         String id = TestPlatform.json(created).get("id").asText();
@@ -125,7 +129,7 @@ class WebhooksIT {
         assertProblem(server.get("/api/v1/webhooks/" + id), 404, "");
     }
 
-    private static String register(String url, String... events) {
+    static String register(TestPlatform server, String url, String... events) {
         String list = String.join("\",\"", events);
         HttpResponse<String> response = server.post("/api/v1/webhooks",
                 "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\",\"events\":[\"" + list + "\"]}");
@@ -133,7 +137,11 @@ class WebhooksIT {
         return TestPlatform.json(response).get("id").asText();
     }
 
-    private static JsonNode find(JsonNode deliveries, String event) {
+    private static String register(String url, String... events) {
+        return register(server, url, events);
+    }
+
+    static JsonNode find(JsonNode deliveries, String event) {
         for (JsonNode d : deliveries.get("items")) {
             if (d.get("event").asText().equals(event)) {
                 return d;
@@ -150,7 +158,7 @@ class WebhooksIT {
     }
 
     /** A webhook receiver on loopback that records every request and can fail the first few with 500. */
-    private static final class Receiver implements AutoCloseable {
+    static final class Receiver implements AutoCloseable {
         record Request(String event, String signature, byte[] body, int status) {}
 
         final List<Request> requests = new CopyOnWriteArrayList<>();

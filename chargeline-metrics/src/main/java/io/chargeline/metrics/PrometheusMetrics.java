@@ -56,6 +56,7 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     private final Counter webhooksDelivered;
     private final Counter webhookAttemptsFailed;
     private final Counter webhooksDeadLettered;
+    private final Counter webhooksRefused;
     private final Map<CommandStatus, Counter> commandsEntered = new EnumMap<>(CommandStatus.class);
     private final Timer commandDelivery;
     private final Map<CommandInbox.Reply.Outcome, Counter> repliesRefused = new EnumMap<>(CommandInbox.Reply.Outcome.class);
@@ -90,6 +91,8 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
         webhooksDelivered = Counter.builder("chargeline_webhook_deliveries").tag("outcome", "delivered")
                 .description("webhook deliveries, by outcome").register(registry);
         webhooksDeadLettered = Counter.builder("chargeline_webhook_deliveries").tag("outcome", "failed")
+                .description("webhook deliveries, by outcome").register(registry);
+        webhooksRefused = Counter.builder("chargeline_webhook_deliveries").tag("outcome", "refused")
                 .description("webhook deliveries, by outcome").register(registry);
         webhookAttemptsFailed = Counter.builder("chargeline_webhook_attempt_failures")
                 .description("webhook attempts that got no 2xx answer (retried)").register(registry);
@@ -228,6 +231,11 @@ public final class PrometheusMetrics implements IngestMetrics, GatewayMetrics, Q
     @Override
     public void deadLettered() {
         webhooksDeadLettered.increment();
+    }
+
+    @Override
+    public void refused() {
+        webhooksRefused.increment();
     }
 
     @Override

@@ -45,8 +45,11 @@ class PrometheusMetricsTest {
         metrics.topicRefused(TopicAction.SUBSCRIBE);
         metrics.connectionDropped(DropReason.MQTT3_BACKLOG);
         metrics.queryDuration(QueryKind.HISTORY, Duration.ofMillis(3));
+        metrics.refused();
 
         assertThat(metrics.scrape()).contains(
+                "chargeline_webhook_deliveries_total{outcome=\"refused\"} 1.0",
+                "chargeline_webhook_deliveries_total{outcome=\"failed\"} 0.0",
                 "chargeline_connect_refused_total{reason=\"revoked\"} 2.0",
                 "chargeline_connect_refused_total{reason=\"no_certificate\"} 0.0",
                 "chargeline_topic_refused_total{action=\"subscribe\"} 1.0",

@@ -20,7 +20,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * Turns alarm and presence events into signed webhook deliveries and gets them through. Each delivery is
  * stored before it is first tried and after every attempt, so a restart resumes where it stopped; failed
  * attempts are retried with exponential backoff and jitter (see {@link RetryPolicy}), and a delivery that
- * runs out of time is kept as FAILED, visible in its webhook's delivery history.
+ * runs out of time is kept as FAILED, visible in its webhook's delivery history. The sender checks the
+ * addresses it connects to against the {@link WebhookTargetPolicy} (see {@link WebhookSender}); a refused
+ * address fails the delivery at once, without retries.
  *
  * <p>Every POST carries {@code X-Chargeline-Signature: sha256=<hex HMAC-SHA256 of the body with the
  * webhook's secret>}. Deliveries of different events may arrive out of order; the body says when the event
@@ -58,31 +63,37 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     private final TimeOrderedIds ids = new TimeOrderedIds();
     /** When each pending delivery is next tried. */
     private final DeadlineQueue<Due> due = new DeadlineQueue<>();
+    /** Pending delivery ids by webhook, so that deleting a webhook forgets its deliveries at once. */
+    private final Map<String, Set<String>> open = new ConcurrentHashMap<>();
+    /** Deliveries counted as pending: those in {@link #open} plus the ones being admitted by {@link #publish}. */
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger finishedSinceTrim = new AtomicInteger();
     private ExecutorService senders;
     private Thread scheduler;
     private volatile boolean running;
 
+    /** @param sender checks every address it connects to with the {@link WebhookTargetPolicy} the registry uses */
     public WebhookDispatcher(WebhookRegistry registry, WebhookStore store, WebhookSender sender, Clock clock,
             RetryPolicy policy, WebhookMetrics metrics) {
-        this.registry = registry;
-        this.store = store;
-        this.sender = sender;
-        this.clock = clock;
-        this.policy = policy;
-        this.metrics = metrics;
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.store = Objects.requireNonNull(store, "store");
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        registry.whenDeleted(this::forget);
     }
 
     /** Re-schedules what was pending when the server stopped. */
     public void resume() {
-        List<Delivery> open = store.pending();
-        for (Delivery d : open) {
+        List<Delivery> waiting = store.pending();
+        for (Delivery d : waiting) {
             pending.incrementAndGet();
+            track(d);
             schedule(d);
         }
-        if (!open.isEmpty()) {
-            LOG.info("webhooks: resuming {} pending deliveries", open.size());
+        if (!waiting.isEmpty()) {
+            LOG.info("webhooks: resuming {} pending deliveries", waiting.size());
         }
     }
 
@@ -155,6 +166,11 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
                 LOG.error("webhooks: could not store a {} delivery for webhook {}", type.wire(), w.id(), e);
                 continue;
             }
+            track(d);
+            if (registry.find(w.id()).isEmpty()) {
+                forget(w.id()); // deleted since the list above was taken
+                continue;
+            }
             schedule(d);
         }
     }
@@ -180,7 +196,7 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         Delivery d = store.findDelivery(webhookId, deliveryId).orElse(null);
         Webhook w = registry.find(webhookId).orElse(null);
         if (d == null || w == null || d.state() != DeliveryState.PENDING) {
-            pending.decrementAndGet(); // its webhook was deleted, taking the delivery with it
+            untrack(webhookId, deliveryId); // its webhook was deleted, taking the delivery with it
             return;
         }
         int status = 0;
@@ -188,6 +204,9 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
         try {
             status = sender.post(w.url(), d.body(), headers(w, d));
             error = status / 100 == 2 ? null : "HTTP " + status;
+        } catch (WebhookTargetRefusedException e) {
+            refuse(d, w, e);
+            return;
         } catch (IOException | RuntimeException e) {
             error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
@@ -208,14 +227,26 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
             return;
         }
         Delivery retry = d.retryAt(next, status, error);
-        store.saveDelivery(retry);
+        if (!save(retry)) {
+            return;
+        }
         LOG.debug("webhooks: delivery {} to {} failed ({}); retry in {}", d.id(), w.url().getHost(), error, wait);
         schedule(retry);
     }
 
+    /** Retrying would not help: the address stays refused until the operator allows it. */
+    private void refuse(Delivery d, Webhook w, WebhookTargetRefusedException e) {
+        finish(d.failed(0, "refused: " + e.getMessage(), clock.instant(), false));
+        metrics.refused();
+        LOG.warn("webhooks: {} delivery {} to webhook {} refused, not retried: {}", d.event().wire(), d.id(), w.id(),
+                e.getMessage());
+    }
+
     private void finish(Delivery d) {
-        store.saveDelivery(d);
-        pending.decrementAndGet();
+        if (!save(d)) {
+            return;
+        }
+        untrack(d.webhookId(), d.id());
         if (finishedSinceTrim.incrementAndGet() >= 1_000) {
             finishedSinceTrim.set(0);
             registry.all().forEach(w -> store.trimFinished(w.id(), KEEP_FINISHED));
@@ -240,6 +271,50 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * Stores the outcome of an attempt unless the webhook was deleted while it was under way (the delete took
+     * its deliveries with it; saving now would leave an orphan behind).
+     */
+    private boolean save(Delivery d) {
+        if (registry.find(d.webhookId()).isEmpty()) {
+            untrack(d.webhookId(), d.id());
+            return false;
+        }
+        store.saveDelivery(d);
+        return true;
+    }
+
+    private void track(Delivery d) {
+        open.computeIfAbsent(d.webhookId(), id -> ConcurrentHashMap.newKeySet()).add(d.id());
+    }
+
+    /** Ends the pending count of one delivery; only the first call for it counts. */
+    private void untrack(String webhookId, String deliveryId) {
+        Set<String> ids = open.get(webhookId);
+        if (ids != null && ids.remove(deliveryId)) {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** The webhook was deleted: its pending deliveries stop counting and will not be attempted. */
+    private void forget(String webhookId) {
+        Set<String> ids = open.remove(webhookId);
+        if (ids == null) {
+            return;
+        }
+        int dropped = 0;
+        for (String deliveryId : List.copyOf(ids)) {
+            if (ids.remove(deliveryId)) { // an attempt finishing right now may have taken it already
+                due.disarm(new Due(webhookId, deliveryId));
+                pending.decrementAndGet();
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            LOG.info("webhooks: webhook {} deleted with {} pending deliveries; they are dropped", webhookId, dropped);
         }
     }
 

@@ -11,4 +11,7 @@ public interface WebhookMetrics {
 
     /** Retries ran out (or there were too many pending): the delivery is kept as FAILED. */
     default void deadLettered() {}
+
+    /** The webhook's host is, or resolves to, an address the target policy refuses: failed without a retry. */
+    default void refused() {}
 }

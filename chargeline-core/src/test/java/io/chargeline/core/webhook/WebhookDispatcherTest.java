@@ -11,6 +11,8 @@ import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.alarm.Alarm;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WebhookDispatcherTest {
@@ -29,9 +32,12 @@ class WebhookDispatcherTest {
 
     private final MutableClock clock = new MutableClock(T0);
     private final InMemoryWebhookStore store = new InMemoryWebhookStore();
-    private final ScriptedSender sender = new ScriptedSender();
-    private final WebhookRegistry registry = new WebhookRegistry(store, clock);
-    private WebhookDispatcher dispatcher = new WebhookDispatcher(registry, store, sender, clock, POLICY, WebhookMetrics.NONE);
+    private final ScriptedResolver resolver = new ScriptedResolver();
+    private final WebhookTargetPolicy targets = new WebhookTargetPolicy(List.of(), Set::of, resolver);
+    private final ScriptedSender sender = new ScriptedSender(targets);
+    private final CountingMetrics metrics = new CountingMetrics();
+    private final WebhookRegistry registry = new WebhookRegistry(store, clock, targets);
+    private WebhookDispatcher dispatcher = new WebhookDispatcher(registry, store, sender, clock, POLICY, metrics);
 
     @Test
     void delivery_isSignedOverTheExactBody_withEventAndDeliveryHeaders() throws Exception {
@@ -42,6 +48,7 @@ class WebhookDispatcherTest {
 
         Sent sent = sender.sent.get(0);
         assertThat(sent.url).isEqualTo(URI.create("https://ops.example/hook"));
+        assertThat(sent.addresses).as("the checked addresses").containsExactly(ScriptedResolver.PUBLIC);
         assertThat(sent.headers).containsEntry("X-Chargeline-Event", "alarm.raised")
                 .containsEntry("Content-Type", "application/json")
                 .containsEntry("X-Chargeline-Signature", "sha256=" + hmacHex(SECRET, sent.body));
@@ -126,7 +133,7 @@ class WebhookDispatcherTest {
         dispatcher.raised(alarm());
         dispatcher.runDue();
 
-        dispatcher = new WebhookDispatcher(new WebhookRegistry(store, clock), store, sender, clock, POLICY,
+        dispatcher = new WebhookDispatcher(new WebhookRegistry(store, clock, targets), store, sender, clock, POLICY,
                 WebhookMetrics.NONE);
         dispatcher.resume();
         clock.advance(Duration.ofMinutes(1));
@@ -145,6 +152,95 @@ class WebhookDispatcherTest {
 
         assertThat(sender.sent).isEmpty();
         assertThat(dispatcher.pending()).isZero();
+    }
+
+    @Test
+    void deletingAWebhook_withRetriesWaiting_stopsCountingThemAtOnce_andSendsNothingMore() {
+        Webhook doomed = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
+        Webhook kept = registry.register("https://other.example/hook", SECRET, List.of("alarm.cleared"));
+        sender.always = 503;
+        dispatcher.raised(alarm());
+        dispatcher.raised(alarm());
+        dispatcher.cleared(alarm());
+        dispatcher.runDue();
+        assertThat(store.deliveries(doomed.id(), 10, null).items()).hasSize(2)
+                .allSatisfy(d -> assertThat(d.state()).isEqualTo(DeliveryState.PENDING));
+        assertThat(dispatcher.pending()).isEqualTo(3);
+        int sentBefore = sender.sent.size();
+
+        registry.delete(doomed.id());
+
+        assertThat(dispatcher.pending()).as("the gauge drops with the delete, not at the next retry").isEqualTo(1);
+        clock.advance(Duration.ofHours(2));
+        dispatcher.runDue();
+        assertThat(sender.sent.subList(sentBefore, sender.sent.size()))
+                .allSatisfy(s -> assertThat(s.url.getHost()).isEqualTo("other.example")).isNotEmpty();
+        assertThat(dispatcher.pending()).as("the kept webhook's delivery gave up after the policy's hour").isZero();
+        assertThat(store.deliveries(doomed.id(), 10, null).items()).isEmpty();
+        assertThat(onlyDelivery(kept).state()).isEqualTo(DeliveryState.FAILED);
+    }
+
+    @Test
+    void aNameThatMovesToARefusedAddress_afterRegistration_failsAtOnce_withoutRetries() {
+        resolver.answer("hooks.example", "203.0.113.30");
+        Webhook hook = registry.register("https://hooks.example/in", SECRET, List.of("alarm.raised"));
+        dispatcher.raised(alarm());
+        dispatcher.runDue();
+        assertThat(sender.sent).singleElement().satisfies(s -> assertThat(s.addresses)
+                .containsExactly(ScriptedResolver.address("203.0.113.30")));
+
+        resolver.answer("hooks.example", "169.254.169.254"); // DNS rebinding: the same name, now the metadata service
+        dispatcher.raised(alarm());
+        dispatcher.runDue();
+
+        assertThat(sender.sent).as("nothing sent to the new address").hasSize(1);
+        Delivery refused = store.deliveries(hook.id(), 10, null).items().get(0);
+        assertThat(refused.state()).isEqualTo(DeliveryState.FAILED);
+        assertThat(refused.attempts()).isZero();
+        assertThat(refused.nextAttemptAt()).isNull();
+        assertThat(refused.lastError()).startsWith("refused: hooks.example resolves to 169.254.169.254, a link-local");
+        assertThat(refused.lastError()).doesNotContain(SECRET);
+        assertThat(dispatcher.pending()).isZero();
+        assertThat(metrics.refused).isEqualTo(1);
+        assertThat(metrics.deadLettered).isZero();
+        clock.advance(Duration.ofHours(2));
+        assertThat(dispatcher.runDue()).as("no retry is left").isZero();
+    }
+
+    @Test
+    void aWebhookStoredBeforeThePolicy_toALoopbackAddress_hasItsDeliveriesRefused() {
+        store.saveWebhook(new Webhook("00000000000b0000", URI.create("http://127.0.0.1:8080/api/v1/devices"), SECRET,
+                Set.of(WebhookEventType.ALARM_RAISED), T0));
+        WebhookRegistry reloaded = new WebhookRegistry(store, clock, targets);
+        dispatcher = new WebhookDispatcher(reloaded, store, sender, clock, POLICY, metrics);
+
+        dispatcher.raised(alarm());
+        dispatcher.runDue();
+
+        assertThat(sender.sent).isEmpty();
+        Delivery refused = onlyDelivery(reloaded.get("00000000000b0000"));
+        assertThat(refused.state()).isEqualTo(DeliveryState.FAILED);
+        assertThat(refused.lastError()).startsWith("refused: 127.0.0.1 is a loopback address (127.0.0.0/8)");
+        assertThat(metrics.refused).isEqualTo(1);
+    }
+
+    @Test
+    void aNameThatStopsResolving_isRetried_notRefused() {
+        resolver.answer("hooks.example", "203.0.113.30");
+        Webhook hook = registry.register("https://hooks.example/in", SECRET, List.of("alarm.raised"));
+        HostResolver down = host -> {
+            throw new UnknownHostException(host + ": Temporary failure in name resolution");
+        };
+        WebhookTargetPolicy dnsDown = new WebhookTargetPolicy(List.of(), Set::of, down);
+        dispatcher = new WebhookDispatcher(registry, store, new ScriptedSender(dnsDown), clock, POLICY, metrics);
+
+        dispatcher.raised(alarm());
+        dispatcher.runDue();
+
+        Delivery d = onlyDelivery(hook);
+        assertThat(d.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(d.lastError()).startsWith("UnknownHostException");
+        assertThat(metrics.refused).isZero();
     }
 
     @Test
@@ -211,17 +307,42 @@ class WebhookDispatcherTest {
         return java.util.HexFormat.of().formatHex(mac.doFinal(body));
     }
 
-    private record Sent(URI url, byte[] body, Map<String, String> headers) {}
+    private record Sent(URI url, List<InetAddress> addresses, byte[] body, Map<String, String> headers) {}
 
-    /** Answers with scripted statuses (-1 = connection refused), then {@link #always}. */
+    private static final class CountingMetrics implements WebhookMetrics {
+        int refused;
+        int deadLettered;
+
+        @Override
+        public void refused() {
+            refused++;
+        }
+
+        @Override
+        public void deadLettered() {
+            deadLettered++;
+        }
+    }
+
+    /**
+     * Checks the host with the policy, as {@link WebhookSender} requires of every sender (a refusal or an
+     * unresolvable name is thrown and nothing is sent), then answers with scripted statuses (-1 = connection
+     * refused), then {@link #always}.
+     */
     private static final class ScriptedSender implements WebhookSender {
         final List<Sent> sent = new ArrayList<>();
         final Deque<Integer> answers = new ArrayDeque<>();
+        final WebhookTargetPolicy targets;
         int always = 200;
+
+        ScriptedSender(WebhookTargetPolicy targets) {
+            this.targets = targets;
+        }
 
         @Override
         public int post(URI url, byte[] body, Map<String, String> headers) throws IOException {
-            sent.add(new Sent(url, body, headers));
+            List<InetAddress> addresses = targets.checkedAddresses(url.getHost());
+            sent.add(new Sent(url, addresses, body, headers));
             int answer = answers.isEmpty() ? always : answers.poll();
             if (answer < 0) {
                 throw new ConnectException("Connection refused");
