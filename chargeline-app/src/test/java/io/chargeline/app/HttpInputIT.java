@@ -31,13 +31,15 @@ class HttpInputIT {
 
     @BeforeAll
     static void start() {
-        server = new TestPlatform(dataDir);
+        // webhooks point at a closed loopback port: registered, never reaching beyond this machine
+        server = new TestPlatform(dataDir, PlatformConfig.DEFAULT_SILENCE_THRESHOLD,
+                PlatformConfig.DEFAULT_MAX_ARTIFACT_BYTES, List.of("127.0.0.0/8"));
         server.provision("CH-L1");
         for (int i = 0; i < CREATED; i++) {
             server.provision("CH-W" + i);
             created(server.post("/api/v1/operators", "{\"name\":\"op-w" + i + "\"}"));
             created(server.post("/api/v1/alarm-rules", "{\"field\":\"f" + i + "\",\"op\":\">\",\"value\":" + i + "}"));
-            webhookId = created(server.post("/api/v1/webhooks", "{\"url\":\"https://ops.example/hook" + i
+            webhookId = created(server.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/hook" + i
                     + "\",\"secret\":\"receiver-shared-secret-42\",\"events\":[\"alarm.raised\"]}")).get("id").asText();
             created(server.send(HttpRequest.newBuilder(server.uri("/api/v1/artifacts?name=fw-" + i + ".bin"))
                     .header("Authorization", "Bearer " + TestPlatform.ADMIN_KEY)
@@ -63,7 +65,7 @@ class HttpInputIT {
                 new BodyRoute("POST", "/api/v1/operators", "{\"name\":\"op-j1\"}", "/api/v1/operators"),
                 new BodyRoute("POST", "/api/v1/alarm-rules", "{\"field\":\"t\",\"op\":\">\",\"value\":1}",
                         "/api/v1/alarm-rules"),
-                new BodyRoute("POST", "/api/v1/webhooks", "{\"url\":\"https://ops.example/j1\","
+                new BodyRoute("POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/j1\","
                         + "\"secret\":\"receiver-shared-secret-42\",\"events\":[\"alarm.raised\"]}", "/api/v1/webhooks"),
                 new BodyRoute("POST", "/api/v1/chargers/CH-L1/commands", "{\"name\":\"reboot\",\"ttl\":\"PT1M\"}",
                         "/api/v1/chargers/CH-L1/commands"),

@@ -35,7 +35,6 @@ class WebhookTargetsIT {
             String prefix = "https://203.0.113.10/";
             assertProblem(post(server, prefix + "a".repeat(5_000 - prefix.length())), 400,
                     "url must be at most 2048 characters, was 5000");
-            assertProblem(post(server, "https://hooks.chargeline.invalid/"), 400, "does not resolve");
 
             assertThat(TestPlatform.json(server.get("/api/v1/webhooks")).get("items")).isEmpty();
         }
