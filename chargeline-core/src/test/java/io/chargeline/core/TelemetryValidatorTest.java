@@ -128,8 +128,7 @@ class TelemetryValidatorTest {
     void timestampNoStoreCanHold_isRefused_neverAccepted(String ts) {
         TelemetryValidator forever = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(365_000));
 
-        ValidationOutcome outcome = forever.validate("telemetry/CH-1", "CH-1",
-                ("{\"chargerId\":\"CH-1\",\"timestamp\":\"" + ts + "\"}").getBytes(StandardCharsets.UTF_8), NOW);
+        ValidationOutcome outcome = validate(forever, "{\"chargerId\":\"CH-1\",\"timestamp\":\"" + ts + "\"}");
 
         assertThat(outcome).isInstanceOfSatisfying(ValidationOutcome.Rejected.class, r -> assertThat(r.reason())
                 .isIn(RejectReason.TimestampTooOld, RejectReason.FutureTimestamp));
@@ -139,8 +138,7 @@ class TelemetryValidatorTest {
     void timestamp_atTheEpoch_isTheOldestAccepted_whenRetentionReachesThatFar() {
         TelemetryValidator forever = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(365_000));
 
-        assertThat(forever.validate("telemetry/CH-1", "CH-1", payloadAt(Instant.EPOCH).getBytes(StandardCharsets.UTF_8),
-                NOW)).isInstanceOf(ValidationOutcome.Accepted.class);
+        assertThat(validate(forever, payloadAt(Instant.EPOCH))).isInstanceOf(ValidationOutcome.Accepted.class);
         assertThat(forever.oldestAccepted(NOW)).isEqualTo(Instant.EPOCH);
     }
 
@@ -149,10 +147,8 @@ class TelemetryValidatorTest {
         TelemetryValidator ninetyDays = new TelemetryValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(90));
         Instant oldest = NOW.minus(Duration.ofDays(90));
 
-        assertThat(ninetyDays.validate("telemetry/CH-1", "CH-1", payloadAt(oldest).getBytes(StandardCharsets.UTF_8), NOW))
-                .isInstanceOf(ValidationOutcome.Accepted.class);
-        ValidationOutcome older = ninetyDays.validate("telemetry/CH-1", "CH-1",
-                payloadAt(oldest.minusMillis(1)).getBytes(StandardCharsets.UTF_8), NOW);
+        assertThat(validate(ninetyDays, payloadAt(oldest))).isInstanceOf(ValidationOutcome.Accepted.class);
+        ValidationOutcome older = validate(ninetyDays, payloadAt(oldest.minusMillis(1)));
         assertThat(older).isInstanceOfSatisfying(ValidationOutcome.Rejected.class, r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.TimestampTooOld);
             assertThat(r.detail()).isEqualTo("timestamp is before 2026-08-28T12:00:00Z, older than the retention "
@@ -163,23 +159,20 @@ class TelemetryValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"t\":1e999999}", "{\"t\":-1e309}", "{\"t\":1e-999999}", "{\"a\":{\"b\":[1,2e400]}}"})
     void numberAFloatCannotHold_isNumberOutOfRange(String dataJson) {
-        assertThat(reason("{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\",\"data\":" + dataJson + "}"))
-                .isEqualTo(RejectReason.NumberOutOfRange);
+        assertThat(reason(payloadWithData(dataJson))).isEqualTo(RejectReason.NumberOutOfRange);
     }
 
     @Test
     void numberOutOfRange_namesWhereItIs() {
-        ValidationOutcome outcome = validate("telemetry/CH-1", "CH-1",
-                "{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\",\"data\":{\"a\":{\"b\":[1,2e400]}}}");
+        ValidationOutcome outcome = validate(validator, payloadWithData("{\"a\":{\"b\":[1,2e400]}}"));
 
         assertThat(((ValidationOutcome.Rejected) outcome).detail()).startsWith("data.a.b[1] is beyond");
     }
 
     @Test
     void numbersAFloatHolds_areKeptExactlyAsSent() {
-        TelemetryRecord record = accepted("{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\","
-                + "\"data\":{\"max\":1.7976931348623157e308,\"tiny\":4.9e-324,\"big\":123456789012345678901234567890,"
-                + "\"v\":240.50,\"zero\":0.0,\"n\":-7}}");
+        TelemetryRecord record = accepted(payloadWithData("{\"max\":1.7976931348623157e308,\"tiny\":4.9e-324,"
+                + "\"big\":123456789012345678901234567890,\"v\":240.50,\"zero\":0.0,\"n\":-7}"));
 
         assertThat(record.dataJson()).isEqualTo("{\"max\":1.7976931348623157E+308,\"tiny\":4.9E-324,"
                 + "\"big\":123456789012345678901234567890,\"v\":240.50,\"zero\":0.0,\"n\":-7}");
@@ -188,8 +181,7 @@ class TelemetryValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"[1]", "\"x\"", "3", "true"})
     void nonObjectData_isInvalidData(String dataJson) {
-        assertThat(reason("{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\",\"data\":" + dataJson + "}"))
-                .isEqualTo(RejectReason.InvalidData);
+        assertThat(reason(payloadWithData(dataJson))).isEqualTo(RejectReason.InvalidData);
     }
 
     @Test
@@ -228,6 +220,16 @@ class TelemetryValidatorTest {
 
     private ValidationOutcome validate(String topic, String identity, String payload) {
         return validator.validate(topic, identity, payload.getBytes(StandardCharsets.UTF_8), NOW);
+    }
+
+    /** A CH-1 message on its own topic, through {@code other} instead of this test's validator. */
+    private static ValidationOutcome validate(TelemetryValidator other, String payload) {
+        return other.validate("telemetry/CH-1", "CH-1", payload.getBytes(StandardCharsets.UTF_8), NOW);
+    }
+
+    /** A valid CH-1 message from February with {@code dataJson} as its data. */
+    private static String payloadWithData(String dataJson) {
+        return "{\"chargerId\":\"CH-1\",\"timestamp\":\"2026-02-10T19:58:44Z\",\"data\":" + dataJson + "}";
     }
 
     private RejectReason reason(String payload) {
