@@ -1,7 +1,5 @@
 package io.chargeline.app;
 
-import io.chargeline.broker.hivemq.GatewaySettings;
-import io.chargeline.broker.hivemq.HiveMqGateway;
 import io.chargeline.core.CommitHealth;
 import io.chargeline.core.DeviceService;
 import io.chargeline.core.IngestPipeline;
@@ -26,6 +24,8 @@ import io.chargeline.core.webhook.RetryPolicy;
 import io.chargeline.core.webhook.WebhookDispatcher;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.chargeline.core.webhook.WebhookTargetPolicy;
+import io.chargeline.gateway.mqtt.MqttGateway;
+import io.chargeline.gateway.mqtt.MqttGatewaySettings;
 import io.chargeline.http.ApiKeys;
 import io.chargeline.http.ComponentHealth;
 import io.chargeline.http.DeviceApi;
@@ -65,7 +65,7 @@ public final class Platform implements AutoCloseable {
     private final Deque<AutoCloseable> shutdownOrder = new ArrayDeque<>();
     private final PlatformConfig config;
     private final AdminKey.Loaded adminKey;
-    private HiveMqGateway gateway;
+    private MqttGateway gateway;
     private HttpApi http;
     private DeviceApi deviceApi;
 
@@ -160,9 +160,9 @@ public final class Platform implements AutoCloseable {
         shutdownOrder.push(pipeline);
         Presence presence = new Presence(storage.presence(), PresenceListener.all(dispatcher, commands));
 
-        GatewaySettings gatewaySettings = new GatewaySettings(dataDir.resolve("broker"), config.bindAddress(),
-                config.mqttPort(), tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued);
-        gateway = HiveMqGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, commands, clock);
+        MqttGatewaySettings gatewaySettings = new MqttGatewaySettings(config.bindAddress(), config.mqttPort(),
+                tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued, MqttGatewaySettings.Limits.DEFAULTS);
+        gateway = MqttGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, commands, clock);
         shutdownOrder.push(gateway);
         devices.attachSessions(gateway);
         operators.attachSessions(gateway);
@@ -242,6 +242,11 @@ public final class Platform implements AutoCloseable {
 
     public int mqttPort() {
         return gateway.port();
+    }
+
+    /** The gateway's transport and TLS implementation (native or the JDK's). */
+    public String mqttEngine() {
+        return gateway.engine();
     }
 
     public int httpPort() {

@@ -20,7 +20,7 @@ final class StartCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data-dir", defaultValue = "${env:CHARGELINE_DATA_DIR:-./data}",
-            description = "Data directory (keys, store, broker state). Default: ${DEFAULT-VALUE}")
+            description = "Data directory (keys, store, artifacts). Default: ${DEFAULT-VALUE}")
     Path dataDir;
 
     @Option(names = "--bind", defaultValue = "${env:CHARGELINE_BIND:-127.0.0.1}",
@@ -88,6 +88,7 @@ final class StartCommand implements Callable<Integer> {
         out.printf("%nChargeline is running.%n");
         out.printf("  MQTT (mutual TLS)  mqtts://%s:%d   CA certificate: %s%n", host, platform.mqttPort(),
                 platform.caCertificate());
+        out.printf("                     MQTT 3.1/3.1.1/5; %s%n", platform.mqttEngine());
         out.printf("  HTTP API           http://%s:%d   (GET /health needs no key)%n", host, platform.httpPort());
         out.printf("  Device HTTPS       https://%s:%d  (mutual TLS; update downloads)%n", host, platform.deviceHttpPort());
         if (platform.adminKeyCreated()) {

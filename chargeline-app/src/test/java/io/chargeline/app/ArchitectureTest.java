@@ -15,16 +15,16 @@ class ArchitectureTest {
             .importPackages("io.chargeline");
 
     private static final List<String> ADAPTERS = List.of(
-            "io.chargeline.store..", "io.chargeline.broker..", "io.chargeline.http..", "io.chargeline.pki..",
+            "io.chargeline.store..", "io.chargeline.gateway..", "io.chargeline.http..", "io.chargeline.pki..",
             "io.chargeline.metrics..");
 
     @Test
     void core_usesNoFrameworkOrAdapter() {
         noClasses().that().resideInAPackage("io.chargeline.core..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "com.hivemq..", "org.rocksdb..", "io.javalin..", "org.eclipse.jetty..", "io.micrometer..",
+                        "com.hivemq..", "io.netty..", "org.rocksdb..", "io.javalin..", "org.eclipse.jetty..", "io.micrometer..",
                         "org.bouncycastle..", "picocli..", "io.chargeline.app..",
-                        "io.chargeline.store..", "io.chargeline.broker..", "io.chargeline.http..",
+                        "io.chargeline.store..", "io.chargeline.gateway..", "io.chargeline.http..",
                         "io.chargeline.pki..", "io.chargeline.metrics..")
                 .check(CLASSES);
     }

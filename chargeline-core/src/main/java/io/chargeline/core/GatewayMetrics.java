@@ -20,8 +20,16 @@ public interface GatewayMetrics {
     enum DropReason {
         /** an acknowledgement was held for a message that could not be made durable */
         NOT_DURABLE,
-        /** an MQTT 3 client published faster than its messages could be committed */
-        MQTT3_BACKLOG
+        /** a packet the MQTT codec could not decode (bad length, flags, UTF-8, packet id 0, wildcard topic, ...) */
+        MALFORMED_PACKET,
+        /** a packet larger than the maximum packet size */
+        PACKET_TOO_LARGE,
+        /** a well-formed packet that breaks the protocol (a second CONNECT, a bad topic alias, ...) */
+        PROTOCOL_ERROR,
+        /** an MQTT 5 client sent more unacknowledged publishes than the receive maximum it was given */
+        RECEIVE_MAXIMUM_EXCEEDED,
+        /** nothing from the client within 1.5 times its keep-alive */
+        KEEP_ALIVE_TIMEOUT
     }
 
     default void connectRefused(ConnectRefusal reason) {}

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * ({@link RejectReason#Unstorable}) and never fails the records it was committed with; only a failing write of
  * the store itself fails a whole group.
  *
- * <p>Backpressure: the queue is bounded by count and by bytes. {@link #submit} blocks the calling
- * (network) thread while it is full, so the gateway stops reading sockets instead of buffering; after
- * {@link PipelineSettings#offerTimeout()} the message is refused with {@link OverloadedException}.
+ * <p>Backpressure: the queue is bounded by count and by bytes, and never blocks the caller (a network event
+ * loop serves many connections). A message that finds it full is refused as overloaded at once; the gateway then
+ * stops reading that connection and asks {@link #whenRoom} to hear when the queue has drained to half.
  */
 public final class IngestPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
@@ -39,6 +40,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final TelemetryArrivals arrivals;
     private final CommitHealth health = new CommitHealth();
     private final RepeatedErrors errors;
+    private final ConcurrentLinkedQueue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
     private volatile boolean accepting = true;
 
     public IngestPipeline(TelemetryStore store, TelemetryValidator validator, Clock clock, IngestMetrics metrics,
@@ -89,10 +91,14 @@ public final class IngestPipeline implements AutoCloseable {
 
     /** Like {@link #submit}, but also tells the validation and overload outcome right away. */
     public Submission accept(String topic, String identity, byte[] payload, Instant receivedAt) {
-        metrics.received();
         if (!accepting) {
             return Submission.refusedForOverload("ingest is shutting down");
         }
+        if (queue.remainingCapacity() == 0 || bytePermits.availablePermits() < permitsFor(payload.length)) {
+            metrics.overloaded(); // refused before validation, so a message sent again later counts once
+            return Submission.refusedForOverload("ingest queue is full");
+        }
+        metrics.received();
         ValidationOutcome outcome = validator.validate(topic, identity, payload, receivedAt);
         Pending pending;
         ValidationOutcome.Rejected rejectedNow = null;
@@ -113,24 +119,44 @@ public final class IngestPipeline implements AutoCloseable {
         return new Submission(rejectedNow, false, pending.done);
     }
 
-    /** Blocks up to the offer timeout for room; false when there was none. */
+    /** Takes room for the message if there is some now; false when the queue is full by count or bytes. */
     private boolean enqueue(Pending pending) {
         int permits = permitsFor(pending.bytes);
-        try {
-            long timeoutNanos = settings.offerTimeout().toNanos();
-            long start = System.nanoTime();
-            if (!bytePermits.tryAcquire(permits, timeoutNanos, TimeUnit.NANOSECONDS)) {
-                return false;
-            }
-            long left = timeoutNanos - (System.nanoTime() - start);
-            if (!queue.offer(pending, Math.max(0, left), TimeUnit.NANOSECONDS)) {
-                bytePermits.release(permits);
-                return false;
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!bytePermits.tryAcquire(permits)) {
             return false;
+        }
+        if (!queue.offer(pending)) {
+            bytePermits.release(permits);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code waiter} once the queue has room again (at most half full, by count and by bytes): on the
+     * writer thread after a commit, or right away on this thread when there is room already. A gateway uses it
+     * to resume reading a connection it paused when a message was refused as overloaded.
+     */
+    public void whenRoom(Runnable waiter) {
+        roomWaiters.add(Objects.requireNonNull(waiter, "waiter"));
+        if (hasRoom()) {
+            runRoomWaiters(); // the writer may have drained the queue before the waiter was added
+        }
+    }
+
+    private boolean hasRoom() {
+        return queue.size() <= settings.queueCapacity() / 2
+                && bytePermits.availablePermits() >= permitsFor(settings.queueBytes()) / 2;
+    }
+
+    private void runRoomWaiters() {
+        Runnable waiter;
+        while ((waiter = roomWaiters.poll()) != null) {
+            try {
+                waiter.run();
+            } catch (RuntimeException e) {
+                LOG.error("a waiter for room in the ingest queue failed", e);
+            }
         }
     }
 
@@ -164,6 +190,9 @@ public final class IngestPipeline implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatch() - 1);
                 commit(batch);
+                if (!roomWaiters.isEmpty() && hasRoom()) {
+                    runRoomWaiters();
+                }
             } catch (InterruptedException e) {
                 // close() interrupts only after accepting is false; drain what is left and stop.
                 Thread.currentThread().interrupt();

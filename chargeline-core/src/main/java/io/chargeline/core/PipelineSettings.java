@@ -1,19 +1,14 @@
 package io.chargeline.core;
 
-import java.time.Duration;
-import java.util.Objects;
-
 /**
  * Bounds of the ingest pipeline.
  *
  * @param queueCapacity messages that may wait for a commit
  * @param queueBytes payload bytes that may wait for a commit (keeps memory bounded with large payloads)
  * @param maxBatch most messages in one group commit
- * @param offerTimeout how long a producer waits for room before the message is refused as overload
  */
-public record PipelineSettings(int queueCapacity, long queueBytes, int maxBatch, Duration offerTimeout) {
-    public static final PipelineSettings DEFAULTS =
-            new PipelineSettings(20_000, 64L * 1024 * 1024, 2_000, Duration.ofSeconds(10));
+public record PipelineSettings(int queueCapacity, long queueBytes, int maxBatch) {
+    public static final PipelineSettings DEFAULTS = new PipelineSettings(20_000, 64L * 1024 * 1024, 2_000);
 
     public PipelineSettings {
         if (queueCapacity < 1) {
@@ -25,6 +20,5 @@ public record PipelineSettings(int queueCapacity, long queueBytes, int maxBatch,
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
-        Objects.requireNonNull(offerTimeout, "offerTimeout");
     }
 }

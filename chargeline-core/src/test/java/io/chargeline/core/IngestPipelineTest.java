@@ -189,10 +189,10 @@ class IngestPipelineTest {
     }
 
     @Test
-    void fullQueue_refusesAsOverloaded_afterTheOfferTimeout() throws Exception {
+    void fullQueue_refusesAsOverloadedAtOnce_andTellsAWaiterOnceThereIsRoomAgain() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RecordingStore store = new RecordingStore(release, false);
-        PipelineSettings tiny = new PipelineSettings(2, TelemetryValidator.MAX_PAYLOAD_BYTES, 1, Duration.ofMillis(50));
+        PipelineSettings tiny = new PipelineSettings(2, TelemetryValidator.MAX_PAYLOAD_BYTES, 1);
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, tiny);
         List<CompletableFuture<IngestResult>> accepted = new ArrayList<>();
 
@@ -205,7 +205,11 @@ class IngestPipelineTest {
 
         assertThat(refused.overloaded()).isTrue();
         assertThatThrownBy(() -> refused.durable().get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(OverloadedException.class);
+        CountDownLatch room = new CountDownLatch(1);
+        pipeline.whenRoom(room::countDown);
+        assertThat(room.getCount()).as("no room while the writer is blocked").isEqualTo(1);
         release.countDown();
+        assertThat(room.await(5, TimeUnit.SECONDS)).isTrue();
         for (CompletableFuture<IngestResult> f : accepted) {
             assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo(IngestResult.STORED);
         }

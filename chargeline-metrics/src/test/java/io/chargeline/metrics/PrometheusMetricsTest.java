@@ -43,7 +43,7 @@ class PrometheusMetricsTest {
         metrics.connectRefused(ConnectRefusal.REVOKED);
         metrics.connectRefused(ConnectRefusal.REVOKED);
         metrics.topicRefused(TopicAction.SUBSCRIBE);
-        metrics.connectionDropped(DropReason.MQTT3_BACKLOG);
+        metrics.connectionDropped(DropReason.KEEP_ALIVE_TIMEOUT);
         metrics.queryDuration(QueryKind.HISTORY, Duration.ofMillis(3));
         metrics.refused();
 
@@ -54,7 +54,7 @@ class PrometheusMetricsTest {
                 "chargeline_connect_refused_total{reason=\"no_certificate\"} 0.0",
                 "chargeline_topic_refused_total{action=\"subscribe\"} 1.0",
                 "chargeline_topic_refused_total{action=\"publish\"} 0.0",
-                "chargeline_connections_dropped_total{reason=\"mqtt3_backlog\"} 1.0",
+                "chargeline_connections_dropped_total{reason=\"keep_alive_timeout\"} 1.0",
                 "chargeline_query_duration_seconds_count{kind=\"history\"} 1",
                 "chargeline_query_duration_seconds_count{kind=\"latest\"} 0");
     }
