@@ -162,7 +162,8 @@ public final class Platform implements AutoCloseable {
 
         MqttGatewaySettings gatewaySettings = new MqttGatewaySettings(config.bindAddress(), config.mqttPort(),
                 tls.keyStore(), tls.trustStore(), tls.storePassword(), ca::hasIssued, MqttGatewaySettings.Limits.DEFAULTS);
-        gateway = MqttGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, commands, clock);
+        gateway = MqttGateway.start(gatewaySettings, pipeline, devices, operators, metrics, presence, commands,
+                storage.alarms(), clock);
         shutdownOrder.push(gateway);
         devices.attachSessions(gateway);
         operators.attachSessions(gateway);

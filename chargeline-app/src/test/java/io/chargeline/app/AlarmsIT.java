@@ -330,6 +330,41 @@ class AlarmsIT {
         }
     }
 
+    @Test
+    void persistentOperatorSession_getsTheAlarmsRaisedWhileItWasAway_afterARestart() throws Exception {
+        Path dir = dataDir.resolve("operator-restart");
+        String alarmId;
+        Credentials operator;
+        try (TestPlatform first = new TestPlatform(dir, THRESHOLD)) {
+            JsonNode body = TestPlatform.json(first.post("/api/v1/operators", "{\"name\":\"pager\"}"));
+            operator = new Credentials(body.get("clientId").asText(), body.get("certificatePem").asText(),
+                    body.get("privateKeyPem").asText(), body.get("caCertificatePem").asText());
+            Mqtt5BlockingClient watcher = operator.mqtt5(first.mqttPort());
+            watcher.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+            watcher.subscribeWith().topicFilter("$chargeline/alarms/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            watcher.disconnect();
+
+            Credentials charger = first.provision("CH-while-away");
+            Mqtt5BlockingClient client = charger.mqtt5(first.mqttPort());
+            client.connect();
+            publish(client, charger.chargerId());
+            client.disconnect();
+            alarmId = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> activeAlarm(first, charger.chargerId()), a -> a != null).get("id").asText();
+        }
+        try (TestPlatform second = new TestPlatform(dir, THRESHOLD)) {
+            Mqtt5BlockingClient watcher = operator.mqtt5(second.mqttPort());
+            try (Mqtt5BlockingClient.Mqtt5Publishes events = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+                assertThat(watcher.connectWith().cleanStart(false).sessionExpiryInterval(3600).send().isSessionPresent())
+                        .as("the operator's session is kept in the store").isTrue();
+                JsonNode raised = event(events.receive(20, TimeUnit.SECONDS).orElseThrow(), "CH-while-away");
+                assertThat(raised.get("type").asText()).isEqualTo("alarm.raised");
+                assertThat(raised.at("/data/alarmId").asText()).isEqualTo(alarmId);
+            }
+            watcher.disconnect();
+        }
+    }
+
     private static JsonNode activeAlarm(String chargerId) {
         return activeAlarm(server, chargerId);
     }

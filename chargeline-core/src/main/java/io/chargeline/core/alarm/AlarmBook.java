@@ -3,7 +3,9 @@ package io.chargeline.core.alarm;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
 import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.webhook.WebhookEventType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +13,6 @@ import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * Writes are durable before events go out.
  */
 public final class AlarmBook {
+    /**
+     * How long raised and cleared events stay in the log for clients that were away (MQTT operator sessions, whose
+     * expiry is at most a day, replay from it).
+     */
+    public static final Duration EVENT_LOG_RETENTION = Duration.ofDays(7);
+    private static final Duration EVENT_LOG_PRUNE_EVERY = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(AlarmBook.class);
     private final AlarmStore store;
     private final Clock clock;
@@ -31,7 +38,9 @@ public final class AlarmBook {
     private final Map<String, Alarm> active = new HashMap<>();
     private final Map<String, Integer> activeByCharger = new HashMap<>();
     private final TimeOrderedIds ids = new TimeOrderedIds();
+    private final TimeOrderedIds eventIds = new TimeOrderedIds();
     private final Predicate<String> revoked;
+    private Instant eventsPrunedAt = Instant.MIN;
 
     public AlarmBook(AlarmStore store, Clock clock, AlarmEvents events, AlarmMetrics metrics) {
         this(store, clock, events, metrics, chargerId -> false);
@@ -48,6 +57,9 @@ public final class AlarmBook {
         for (Alarm alarm : store.active()) {
             putActive(alarm);
         }
+        // after a restart the clock may be a little behind the newest logged event: ids must still grow
+        store.lastEventId().ifPresent(last ->
+                eventIds.next(Instant.ofEpochMilli(Long.parseLong(last.substring(0, 12), 16) + 1)));
     }
 
     /** Sends raised and cleared alarms to {@code more} as well, from now on (the gateway attaches once it is up). */
@@ -67,14 +79,14 @@ public final class AlarmBook {
         if (revoked.test(candidate.chargerId())) {
             return Optional.empty();
         }
-        store.save(candidate);
+        AlarmEvent event = logged(candidate, WebhookEventType.ALARM_RAISED);
         putActive(candidate);
         if (reportLateness && candidate.deadline() != null) {
-            metrics.raised(candidate.type(), java.time.Duration.between(candidate.deadline(), candidate.raisedAt()));
+            metrics.raised(candidate.type(), Duration.between(candidate.deadline(), candidate.raisedAt()));
         } else {
             metrics.raised(candidate.type(), null);
         }
-        announce(candidate, AlarmEvents::raised);
+        announce(event);
         return Optional.of(candidate);
     }
 
@@ -93,9 +105,9 @@ public final class AlarmBook {
         activeByCharger.computeIfPresent(chargerId, (id, n) -> n <= 1 ? null : n - 1);
         // re-read: an operator may have acknowledged it since it was raised
         Alarm cleared = store.find(current.id()).orElse(current).cleared(at, reason);
-        store.save(cleared);
+        AlarmEvent event = logged(cleared, WebhookEventType.ALARM_CLEARED);
         metrics.cleared(type);
-        announce(cleared, AlarmEvents::cleared);
+        announce(event);
         return Optional.of(cleared);
     }
 
@@ -170,13 +182,26 @@ public final class AlarmBook {
         return chargerId + '\u0000' + type + '\u0000' + (ruleId == null ? "" : ruleId);
     }
 
-    /** The alarm is durable already; a listener that fails must not undo that or keep it from the others. */
-    private void announce(Alarm alarm, BiConsumer<AlarmEvents, Alarm> event) {
+    /** Saves the alarm with its event in the log, which keeps {@link #EVENT_LOG_RETENTION}. */
+    private AlarmEvent logged(Alarm alarm, WebhookEventType type) {
+        Instant now = clock.instant();
+        AlarmEvent event = new AlarmEvent(eventIds.next(now), type, now, alarm);
+        store.save(alarm, event);
+        if (eventsPrunedAt.isBefore(now.minus(EVENT_LOG_PRUNE_EVERY))) {
+            eventsPrunedAt = now;
+            store.dropEventsBefore(now.minus(EVENT_LOG_RETENTION));
+        }
+        return event;
+    }
+
+    /** The event is durable already; a listener that fails must not undo that or keep it from the others. */
+    private void announce(AlarmEvent event) {
         for (AlarmEvents listener : listeners) {
             try {
-                event.accept(listener, alarm);
+                listener.announced(event);
             } catch (RuntimeException e) {
-                LOG.error("alarms: {} could not be told about alarm {}", listener.getClass().getSimpleName(), alarm.id(), e);
+                LOG.error("alarms: {} could not be told about alarm {}", listener.getClass().getSimpleName(),
+                        event.alarm().id(), e);
             }
         }
     }

@@ -7,10 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Durable home of alarms, per-charger alarm settings and the server's liveness mark. Thread-safe. */
-public interface AlarmStore {
+/** Durable home of alarms, their event log, per-charger alarm settings and the server's liveness mark. Thread-safe. */
+public interface AlarmStore extends AlarmFeeds {
     /** Inserts or replaces the alarm; durable when it returns. */
     void save(Alarm alarm);
+
+    /** Saves the alarm and appends {@code event} to the event log in one write; durable when it returns. */
+    void save(Alarm alarm, AlarmEvent event);
+
+    /** Drops logged events from before {@code before}. */
+    void dropEventsBefore(Instant before);
 
     Optional<Alarm> find(String id);
 

@@ -6,6 +6,7 @@ import io.chargeline.core.JsonTimestamps;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmEvents;
 import io.chargeline.core.alarm.EventJson;
 import java.io.IOException;
@@ -112,13 +113,8 @@ public final class WebhookDispatcher implements AlarmEvents, PresenceListener, A
     }
 
     @Override
-    public void raised(Alarm alarm) {
-        publish(WebhookEventType.ALARM_RAISED, EventJson.alarm(alarm));
-    }
-
-    @Override
-    public void cleared(Alarm alarm) {
-        publish(WebhookEventType.ALARM_CLEARED, EventJson.alarm(alarm));
+    public void announced(AlarmEvent event) {
+        publish(event.type(), EventJson.alarm(event.alarm()));
     }
 
     @Override

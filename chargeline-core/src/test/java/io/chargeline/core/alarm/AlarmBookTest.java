@@ -3,6 +3,7 @@ package io.chargeline.core.alarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chargeline.core.MutableClock;
+import io.chargeline.core.webhook.WebhookEventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,33 +19,41 @@ class AlarmBookTest {
 
     @Test
     void attachedListeners_hearEveryChange_evenWhenAnEarlierOneFails() {
-        AlarmEvents failing = new AlarmEvents() {
-            @Override
-            public void raised(Alarm alarm) {
-                throw new IllegalStateException("broker down");
-            }
+        AlarmEvents failing = event -> {
+            throw new IllegalStateException("broker down");
         };
         AlarmBook book = new AlarmBook(store, clock, failing, AlarmMetrics.NONE);
-        book.attach(new AlarmEvents() {
-            @Override
-            public void raised(Alarm alarm) {
-                heard.add("raised " + alarm.chargerId());
-            }
-
-            @Override
-            public void cleared(Alarm alarm) {
-                heard.add("cleared " + alarm.chargerId());
-            }
-        });
+        book.attach(event -> heard.add(event.type().wire() + " " + event.alarm().chargerId()));
 
         Alarm raised = book.raise(silent("0000000000000001", "CH-1"), true).orElseThrow();
         book.clearSilent("CH-1", T0.plusSeconds(1));
 
-        assertThat(heard).containsExactly("raised CH-1", "cleared CH-1");
+        assertThat(heard).containsExactly("alarm.raised CH-1", "alarm.cleared CH-1");
         assertThat(store.find(raised.id())).get().satisfies(a -> {
             assertThat(a.state()).isEqualTo(AlarmState.CLEARED);
             assertThat(a.clearReason()).isEqualTo(ClearReason.TELEMETRY_RESUMED);
         });
+    }
+
+    @Test
+    void everyRaiseAndClear_isLoggedWithItsAlarm_inIdOrder_andIdsKeepGrowingAfterARestartWithAClockBehind() {
+        List<AlarmEvent> heardEvents = new ArrayList<>();
+        AlarmBook book = new AlarmBook(store, clock, heardEvents::add, AlarmMetrics.NONE);
+        book.raise(silent("0000000000000001", "CH-1"), true);
+        clock.advance(Duration.ofSeconds(1));
+        book.clearSilent("CH-1", clock.instant());
+
+        assertThat(store.eventsAfter(null, 10)).containsExactlyElementsOf(heardEvents);
+        assertThat(heardEvents).extracting(AlarmEvent::type)
+                .containsExactly(WebhookEventType.ALARM_RAISED, WebhookEventType.ALARM_CLEARED);
+        assertThat(heardEvents.get(1).alarm().state()).isEqualTo(AlarmState.CLEARED);
+        assertThat(heardEvents.get(0).id()).isLessThan(heardEvents.get(1).id());
+
+        clock.set(T0.minusSeconds(60));
+        AlarmBook restarted = new AlarmBook(store, clock, heardEvents::add, AlarmMetrics.NONE);
+        restarted.raise(silent("0000000000000002", "CH-2"), true);
+        assertThat(heardEvents.get(2).id()).isGreaterThan(heardEvents.get(1).id());
+        assertThat(store.lastEventId()).contains(heardEvents.get(2).id());
     }
 
     @Test

@@ -17,10 +17,48 @@ final class InMemoryAlarmStore implements AlarmStore {
     final Map<String, Duration> thresholds = new ConcurrentHashMap<>();
     volatile Instant alive;
     final Map<String, AlarmRule> rules = new ConcurrentSkipListMap<>();
+    final NavigableMap<String, AlarmEvent> events = new ConcurrentSkipListMap<>();
+    final Map<String, AlarmFeed> feeds = new ConcurrentHashMap<>();
 
     @Override
     public void save(Alarm alarm) {
         alarms.put(alarm.id(), alarm);
+    }
+
+    @Override
+    public void save(Alarm alarm, AlarmEvent event) {
+        alarms.put(alarm.id(), alarm);
+        events.put(event.id(), event);
+    }
+
+    @Override
+    public List<AlarmEvent> eventsAfter(String afterId, int limit) {
+        return (afterId == null ? events : events.tailMap(afterId, false)).values().stream().limit(limit).toList();
+    }
+
+    @Override
+    public Optional<String> lastEventId() {
+        return events.isEmpty() ? Optional.empty() : Optional.of(events.lastKey());
+    }
+
+    @Override
+    public void dropEventsBefore(Instant before) {
+        events.values().removeIf(e -> e.at().isBefore(before));
+    }
+
+    @Override
+    public void saveFeed(AlarmFeed feed) {
+        feeds.put(feed.clientId(), feed);
+    }
+
+    @Override
+    public List<AlarmFeed> feeds() {
+        return List.copyOf(feeds.values());
+    }
+
+    @Override
+    public void deleteFeed(String clientId) {
+        feeds.remove(clientId);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chargeline.core.MutableClock;
+import io.chargeline.core.webhook.WebhookEventType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +25,9 @@ class SilenceDetectorTest {
     private SilenceDetector detector = new SilenceDetector(book, store, clock, FIVE_MIN);
 
     private AlarmBook newBook() {
-        return new AlarmBook(store, clock, new AlarmEvents() {
-            @Override
-            public void raised(Alarm alarm) {
-                events.add("raised " + alarm.chargerId());
-            }
-
-            @Override
-            public void cleared(Alarm alarm) {
-                events.add("cleared " + alarm.chargerId());
-            }
-        }, new AlarmMetrics() {
+        return new AlarmBook(store, clock, event -> events.add(
+                (event.type() == WebhookEventType.ALARM_RAISED ? "raised " : "cleared ") + event.alarm().chargerId()),
+                new AlarmMetrics() {
             @Override
             public void raised(AlarmType type, Duration late) {
                 if (late != null) {

@@ -9,6 +9,8 @@ import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.MutableClock;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
+import io.chargeline.core.alarm.ClearReason;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -43,7 +45,7 @@ class WebhookDispatcherTest {
     void delivery_isSignedOverTheExactBody_withEventAndDeliveryHeaders() throws Exception {
         Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
 
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         assertThat(dispatcher.runDue()).isEqualTo(1);
 
         Sent sent = sender.sent.get(0);
@@ -65,7 +67,7 @@ class WebhookDispatcherTest {
         registry.register("https://a.example/", SECRET, List.of("charger.offline"));
         registry.register("https://b.example/", SECRET, List.of("alarm.cleared"));
 
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.disconnected("CH-1", T0, DisconnectReason.TAKEN_OVER);
         dispatcher.disconnected("CH-1", T0, DisconnectReason.KEEP_ALIVE_TIMEOUT);
         dispatcher.runDue();
@@ -83,7 +85,7 @@ class WebhookDispatcherTest {
         sender.answers.add(-1); // connection refused
         sender.answers.add(204);
 
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.runDue();
         Delivery afterFirst = onlyDelivery(hook);
         assertThat(afterFirst.state()).isEqualTo(DeliveryState.PENDING);
@@ -111,7 +113,7 @@ class WebhookDispatcherTest {
         Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
         sender.always = 503;
 
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         int attempts = 0;
         while (onlyDelivery(hook).state() == DeliveryState.PENDING && attempts < 100) {
             clock.set(onlyDelivery(hook).nextAttemptAt());
@@ -130,7 +132,7 @@ class WebhookDispatcherTest {
     void pendingDeliveries_resumeAfterARestart() {
         Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
         sender.answers.add(500);
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.runDue();
 
         dispatcher = new WebhookDispatcher(new WebhookRegistry(store, clock, targets), store, sender, clock, POLICY,
@@ -145,7 +147,7 @@ class WebhookDispatcherTest {
     @Test
     void deletingAWebhook_dropsItsPendingDeliveries() {
         Webhook hook = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
 
         registry.delete(hook.id());
         dispatcher.runDue();
@@ -159,9 +161,9 @@ class WebhookDispatcherTest {
         Webhook doomed = registry.register("https://ops.example/hook", SECRET, List.of("alarm.raised"));
         Webhook kept = registry.register("https://other.example/hook", SECRET, List.of("alarm.cleared"));
         sender.always = 503;
-        dispatcher.raised(alarm());
-        dispatcher.raised(alarm());
-        dispatcher.cleared(alarm());
+        dispatcher.announced(raised());
+        dispatcher.announced(raised());
+        dispatcher.announced(cleared());
         dispatcher.runDue();
         assertThat(store.deliveries(doomed.id(), 10, null).items()).hasSize(2)
                 .allSatisfy(d -> assertThat(d.state()).isEqualTo(DeliveryState.PENDING));
@@ -184,13 +186,13 @@ class WebhookDispatcherTest {
     void aNameThatMovesToARefusedAddress_afterRegistration_failsAtOnce_withoutRetries() {
         resolver.answer("hooks.example", "203.0.113.30");
         Webhook hook = registry.register("https://hooks.example/in", SECRET, List.of("alarm.raised"));
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.runDue();
         assertThat(sender.sent).singleElement().satisfies(s -> assertThat(s.addresses)
                 .containsExactly(ScriptedResolver.address("203.0.113.30")));
 
         resolver.answer("hooks.example", "169.254.169.254"); // DNS rebinding: the same name, now the metadata service
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.runDue();
 
         assertThat(sender.sent).as("nothing sent to the new address").hasSize(1);
@@ -214,7 +216,7 @@ class WebhookDispatcherTest {
         WebhookRegistry reloaded = new WebhookRegistry(store, clock, targets);
         dispatcher = new WebhookDispatcher(reloaded, store, sender, clock, POLICY, metrics);
 
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.runDue();
 
         assertThat(sender.sent).isEmpty();
@@ -234,7 +236,7 @@ class WebhookDispatcherTest {
         WebhookTargetPolicy dnsDown = new WebhookTargetPolicy(List.of(), Set::of, down);
         dispatcher = new WebhookDispatcher(registry, store, new ScriptedSender(dnsDown), clock, POLICY, metrics);
 
-        dispatcher.raised(alarm());
+        dispatcher.announced(raised());
         dispatcher.runDue();
 
         Delivery d = onlyDelivery(hook);
@@ -299,6 +301,15 @@ class WebhookDispatcherTest {
 
     private static Alarm alarm() {
         return Alarm.silent("00000000000a0000", "CH-1", T0, T0, T0.minusSeconds(300), Duration.ofMinutes(5));
+    }
+
+    private static AlarmEvent raised() {
+        return new AlarmEvent("00000000000a0001", WebhookEventType.ALARM_RAISED, T0, alarm());
+    }
+
+    private static AlarmEvent cleared() {
+        return new AlarmEvent("00000000000a0002", WebhookEventType.ALARM_CLEARED, T0,
+                alarm().cleared(T0, ClearReason.TELEMETRY_RESUMED));
     }
 
     private static String hmacHex(String secret, byte[] body) throws Exception {

@@ -1,54 +1,40 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.TimeOrderedIds;
-import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmEvents;
-import io.chargeline.core.alarm.EventJson;
-import io.chargeline.core.webhook.WebhookEventType;
-import java.time.Clock;
-import java.time.Instant;
 
 /**
  * Publishes each raised and cleared alarm on {@code $chargeline/alarms/{chargerId}} (QoS 1, not retained), in the
- * webhook event format, to the operator clients subscribed to it. An operator with a persistent session that is
- * away gets the events on its return, up to {@link MqttGatewaySettings.Limits#offlineQueue()} of them (kept in
- * memory). Chargers cannot subscribe there (see {@link TopicRules}).
+ * webhook event format, to the connected operator clients subscribed to it. Nothing is queued for operators that
+ * are away: every event is in the alarm store's log before it is announced, and a returning persistent session
+ * replays from there ({@link OperatorFeed}). Chargers cannot subscribe here (see {@link TopicRules}).
  */
 final class AlarmTopic implements AlarmEvents {
     private final Sessions sessions;
-    private final TimeOrderedIds ids = new TimeOrderedIds();
-    private final Clock clock;
+    private volatile String lastAnnounced;
 
-    AlarmTopic(Sessions sessions, Clock clock) {
+    AlarmTopic(Sessions sessions, String lastLogged) {
         this.sessions = sessions;
-        this.clock = clock;
+        this.lastAnnounced = lastLogged;
+    }
+
+    static String topic(AlarmEvent event) {
+        return TopicRules.ALARMS + event.alarm().chargerId();
+    }
+
+    /** Where a feed that starts now starts: after the newest event announced (null: the log's beginning). */
+    String lastAnnounced() {
+        return lastAnnounced;
     }
 
     @Override
-    public void raised(Alarm alarm) {
-        publish(alarm, WebhookEventType.ALARM_RAISED);
-    }
-
-    @Override
-    public void cleared(Alarm alarm) {
-        publish(alarm, WebhookEventType.ALARM_CLEARED);
-    }
-
-    private void publish(Alarm alarm, WebhookEventType type) {
-        Instant now = clock.instant();
-        String topic = TopicRules.ALARMS + alarm.chargerId();
-        OutboundMessage message = new OutboundMessage(topic,
-                EventJson.envelope(ids.next(now), type.wire(), now, EventJson.alarm(alarm)), JsonPublishProperties.json(), null);
-        for (SessionState session : sessions.operatorSessions()) {
-            if (!session.subscribedTo(topic)) {
-                continue;
+    public void announced(AlarmEvent event) {
+        lastAnnounced = event.id();
+        String topic = topic(event);
+        sessions.forEachLiveOperator(live -> {
+            if (live.session.subscribedTo(topic)) {
+                live.channel.eventLoop().execute(() -> live.alarmFeed().announced(event));
             }
-            ClientConnection live = sessions.live(session.clientId);
-            if (live != null && live.session == session) {
-                live.channel.eventLoop().execute(() -> live.send(message));
-            } else if (session.persistent()) {
-                session.keepMissed(message);
-            }
-        }
+        });
     }
 }

@@ -52,6 +52,7 @@ final class ClientConnection {
     private final Map<Integer, OutboundMessage> outbound = new LinkedHashMap<>();
     private final ArrayDeque<OutboundMessage> outboundWaiting = new ArrayDeque<>();
     private int lastPacketId;
+    private final OperatorFeed alarmFeed;
 
     private boolean closing;
     private DisconnectReason endReason = DisconnectReason.CONNECTION_LOST;
@@ -70,6 +71,7 @@ final class ClientConnection {
         this.services = services;
         this.loopAcks = loopAcks;
         this.topicAliases = new String[services.limits().topicAliasMaximum() + 1];
+        this.alarmFeed = kind == ClientKind.OPERATOR ? new OperatorFeed(this) : null;
     }
 
     EventLoopAcks loopAcks() {
@@ -236,10 +238,7 @@ final class ClientConnection {
     /** Sends now if the client's receive maximum allows, else queues. Event loop only. */
     void send(OutboundMessage message) {
         if (closing) {
-            if (session.persistent() && message.commandId() == null) {
-                session.keepMissed(message);
-            }
-            return;
+            return; // commands are resent by the command service, alarm events replayed from the alarm store
         }
         if (outbound.size() >= clientReceiveMaximum) {
             outboundWaiting.addLast(message);
@@ -259,7 +258,20 @@ final class ClientConnection {
         while (outbound.size() < clientReceiveMaximum && (next = outboundWaiting.pollFirst()) != null) {
             send(next);
         }
+        if (alarmFeed != null && outboundWaiting.isEmpty()) {
+            alarmFeed.outboundDrained();
+        }
         return message;
+    }
+
+    /** Outbound publishes waiting for room in the client's receive maximum. */
+    int outboundWaiting() {
+        return outboundWaiting.size();
+    }
+
+    /** The alarm events this operator connection is sent; null for a charger. */
+    OperatorFeed alarmFeed() {
+        return alarmFeed;
     }
 
     private int nextPacketId() {

@@ -75,12 +75,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Instant now = connection.services().clock().instant();
         GatewayServices services = connection.services();
-        if (connection.session.persistent()) {
-            connection.session.returnUnacknowledged(
-                    connection.unacknowledgedOutbound().stream().filter(m -> m.commandId() == null).toList());
-        } else {
-            connection.unacknowledgedOutbound();
-        }
+        // unacknowledged commands are resent by the command service; alarm events replay from the session's feed
+        connection.unacknowledgedOutbound();
         services.sessions().ended(connection, now);
         Will will = connection.takeWill();
         DisconnectReason reason = connection.endReason();

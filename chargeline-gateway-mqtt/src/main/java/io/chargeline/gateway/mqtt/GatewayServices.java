@@ -13,6 +13,7 @@ import java.util.function.Predicate;
  * What every connection's handlers share.
  *
  * @param presence told of charger connects and disconnects, on a thread of its own (it writes the presence log)
+ * @param alarmLog operators' persistent feeds and the alarm event log, off the event loops
  */
 record GatewayServices(
         IngestPipeline pipeline,
@@ -24,4 +25,6 @@ record GatewayServices(
         CommandInbox commands,
         Clock clock,
         MqttGatewaySettings.Limits limits,
-        Sessions sessions) {}
+        Sessions sessions,
+        AlarmLog alarmLog,
+        AlarmTopic alarmTopic) {}

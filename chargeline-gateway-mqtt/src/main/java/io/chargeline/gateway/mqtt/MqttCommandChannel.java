@@ -36,7 +36,7 @@ final class MqttCommandChannel implements CommandChannel {
         if (connection == null) {
             return CompletableFuture.completedFuture(false);
         }
-        OutboundMessage message = new OutboundMessage(CommandTopics.command(c.chargerId(), c.id()), body(c),
+        OutboundMessage message = OutboundMessage.command(CommandTopics.command(c.chargerId(), c.id()), body(c),
                 properties(c), c.id());
         CompletableFuture<Boolean> sent = new CompletableFuture<>();
         connection.channel.eventLoop().execute(() -> {

@@ -7,6 +7,7 @@ import io.chargeline.core.IngestPipeline;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.alarm.AlarmEvents;
+import io.chargeline.core.alarm.AlarmFeeds;
 import io.chargeline.core.command.CommandChannel;
 import io.chargeline.core.command.CommandInbox;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,6 +53,7 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
     private final Channel server;
     private final Sessions sessions;
     private final PresenceWorker presence;
+    private final AlarmLog alarmLog;
     private final AlarmTopic alarms;
     private final MqttCommandChannel commandChannel;
     private final ScheduledFuture<?> housekeeping;
@@ -59,13 +61,14 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
     private final String engine;
 
     private MqttGateway(EventLoopGroup acceptor, EventLoopGroup loops, Channel server, Sessions sessions,
-            PresenceWorker presence, AlarmTopic alarms, MqttCommandChannel commandChannel, ScheduledFuture<?> housekeeping,
-            String bindAddress, String engine) {
+            PresenceWorker presence, AlarmLog alarmLog, AlarmTopic alarms, MqttCommandChannel commandChannel,
+            ScheduledFuture<?> housekeeping, String bindAddress, String engine) {
         this.acceptor = acceptor;
         this.loops = loops;
         this.server = server;
         this.sessions = sessions;
         this.presence = presence;
+        this.alarmLog = alarmLog;
         this.alarms = alarms;
         this.commandChannel = commandChannel;
         this.housekeeping = housekeeping;
@@ -80,10 +83,11 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
      * @param operators the operator clients that may connect to watch alarms ({@link DeviceService#forOperators})
      * @param presence told of chargers' connects and disconnects
      * @param commands told of chargers' subscriptions, command PUBACKs and replies
+     * @param alarmFeeds the alarm event log operators' sessions replay from, and where those sessions are kept
      */
     public static MqttGateway start(MqttGatewaySettings settings, IngestPipeline pipeline, DeviceService devices,
             DeviceService operators, GatewayMetrics metrics, PresenceListener presence, CommandInbox commands,
-            Clock clock) {
+            AlarmFeeds alarmFeeds, Clock clock) {
         Transport transport = Transport.best();
         ServerTls.Context tls = ServerTls.build(settings);
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("chargeline-mqtt-accept"),
@@ -97,9 +101,11 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
             loopCount++;
         }
         PresenceWorker presenceWorker = new PresenceWorker(presence);
-        Sessions sessions = new Sessions(settings.limits().offlineQueue());
+        AlarmLog alarmLog = new AlarmLog(alarmFeeds);
+        Sessions sessions = new Sessions(alarmLog, clock.instant());
+        AlarmTopic alarmTopic = new AlarmTopic(sessions, alarmFeeds.lastEventId().orElse(null));
         GatewayServices services = new GatewayServices(pipeline, devices, operators, settings.issuedByOurCa(), metrics,
-                presenceWorker, commands, clock, settings.limits(), sessions);
+                presenceWorker, commands, clock, settings.limits(), sessions, alarmLog, alarmTopic);
         IngestPath ingest = new IngestPath(services);
         DecodeFailureHandler decodeFailures = new DecodeFailureHandler(metrics);
         ConnectHandler.SessionHandlers sessionHandlers = (ctx, connection, keepAlive) -> {
@@ -140,6 +146,7 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
             acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             presenceWorker.close();
+            alarmLog.close();
             throw new IllegalStateException("gateway: cannot listen on " + settings.bindAddress() + ":" + settings.port()
                     + " (" + e.getMessage() + "); is the port in use? Pick another with --mqtt-port", e);
         }
@@ -148,7 +155,7 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         String engine = transport.name() + " transport, " + loopCount + " event loops, TLS by " + tls.provider();
         LOG.info("gateway: MQTT 3.1/3.1.1/5 over mutual TLS on {}:{} ({})", settings.bindAddress(), port, engine);
-        return new MqttGateway(acceptor, loops, server, sessions, presenceWorker, new AlarmTopic(sessions, clock),
+        return new MqttGateway(acceptor, loops, server, sessions, presenceWorker, alarmLog, alarmTopic,
                 new MqttCommandChannel(sessions, clock), housekeeping, settings.bindAddress(), engine);
     }
 
@@ -221,6 +228,7 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
         loops.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         presence.close();
+        alarmLog.close();
         LOG.info("gateway: stopped");
     }
 }

@@ -47,13 +47,14 @@ public record MqttGatewaySettings(
      * @param maxKeepAlive the longest keep-alive granted; an MQTT 5 client asking for more (or none) gets this
      * @param connectTimeout time from the TCP accept to a CONNECT before the connection is closed
      * @param maxSessionExpiry the longest a persistent session is kept while its client is away (MQTT 3.1.1
-     *     persistent sessions, which have no expiry of their own, get this)
-     * @param offlineQueue alarm events kept for an operator's persistent session while it is away
+     *     persistent sessions, which have no expiry of their own, get this); the alarm event log keeps longer
+     *     ({@link io.chargeline.core.alarm.AlarmBook#EVENT_LOG_RETENTION}), so an operator's session can replay all
+     *     it missed
      */
     public record Limits(int maxPacketBytes, int receiveMaximum, int topicAliasMaximum, Duration maxKeepAlive,
-            Duration connectTimeout, Duration maxSessionExpiry, int offlineQueue) {
+            Duration connectTimeout, Duration maxSessionExpiry) {
         public static final Limits DEFAULTS = new Limits(256 * 1024, 64, 16, Duration.ofMinutes(20),
-                Duration.ofSeconds(10), Duration.ofDays(1), 1_000);
+                Duration.ofSeconds(10), Duration.ofDays(1));
 
         public Limits {
             if (receiveMaximum < 1 || receiveMaximum > 65_535) {

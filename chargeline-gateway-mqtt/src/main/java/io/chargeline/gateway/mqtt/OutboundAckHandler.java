@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's PUBACKs for what the gateway sent (QoS 1 only): a command's PUBACK marks it delivered. PUBREC and
- * PUBCOMP can only answer QoS 2 publishes, which the gateway never sends, so they are a protocol error.
+ * The client's PUBACKs for what the gateway sent (QoS 1 only): a command's PUBACK marks it delivered, an alarm
+ * event's moves the operator's feed on. PUBREC and PUBCOMP can only answer QoS 2 publishes, which the gateway never
+ * sends, so they are a protocol error.
  */
 final class OutboundAckHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundAckHandler.class);
@@ -49,7 +50,11 @@ final class OutboundAckHandler extends ChannelInboundHandlerAdapter {
         int packetId = ((MqttMessageIdVariableHeader) puback.variableHeader()).messageId();
         byte code = puback.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply ? reply.reasonCode() : 0;
         OutboundMessage message = connection.acknowledged(packetId);
-        if (message == null || message.commandId() == null) {
+        if (message == null) {
+            return;
+        }
+        if (message.alarmEventId() != null) {
+            connection.alarmFeed().acknowledged(message.alarmEventId());
             return;
         }
         if (code == 0 || code == NO_MATCHING_SUBSCRIBERS) {

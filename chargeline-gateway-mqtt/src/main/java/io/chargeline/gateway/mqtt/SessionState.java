@@ -1,16 +1,16 @@
 package io.chargeline.gateway.mqtt;
 
+import io.chargeline.core.alarm.AlarmFeed;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a client's session keeps across its connections when it is persistent (MQTT 3 clean session off, MQTT 5
- * session expiry above 0): its subscriptions, the QoS 2 packet ids it has yet to release, and, for operators, the
- * alarm events published while it was away. Only the connection that owns it changes the first two.
+ * session expiry above 0): its subscriptions, the QoS 2 packet ids it has yet to release, and, for operators,
+ * where its alarm feed stands (the newest event it acknowledged). An operator's persistent session is also kept in
+ * the alarm store ({@link AlarmLog}), so it outlives a restart. Only the connection that owns it changes it.
  */
 final class SessionState {
     final String clientId;
@@ -19,15 +19,32 @@ final class SessionState {
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     /** QoS 2 packet ids answered with PUBREC and not yet released with PUBREL; copied when a takeover resumes it. */
     final Set<Integer> awaitingRelease = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<OutboundMessage> missed = new ArrayDeque<>();
-    private final int missedLimit;
-    private int missedDropped;
     private volatile Instant awaySince;
+    private volatile boolean feedStarted;
+    private volatile String ackedEventId;
 
-    SessionState(String clientId, Duration expiry, int missedLimit) {
+    SessionState(String clientId, Duration expiry) {
         this.clientId = clientId;
         this.expiry = expiry;
-        this.missedLimit = missedLimit;
+    }
+
+    /** An operator's session as the alarm store kept it (after a restart, away since then at the latest). */
+    static SessionState restored(AlarmFeed feed, Instant now) {
+        SessionState s = new SessionState(feed.clientId(), feed.expiry());
+        s.subscriptions.addAll(feed.filters());
+        s.startFeed(feed.ackedEventId());
+        s.away(feed.awaySince() != null ? feed.awaySince() : now);
+        return s;
+    }
+
+    /** The same session continued by a new connection, with a new expiry. */
+    SessionState resumedWith(Duration newExpiry) {
+        SessionState s = new SessionState(clientId, newExpiry);
+        s.subscriptions.addAll(subscriptions);
+        s.awaitingRelease.addAll(awaitingRelease);
+        s.feedStarted = feedStarted;
+        s.ackedEventId = ackedEventId;
+        return s;
     }
 
     boolean persistent() {
@@ -56,36 +73,31 @@ final class SessionState {
         return since != null && !since.plus(expiry).isAfter(now);
     }
 
-    /** Keeps an event for when the client is back; the oldest goes when the queue is full. */
-    synchronized void keepMissed(OutboundMessage message) {
-        if (missed.size() >= missedLimit) {
-            missed.pollFirst();
-            missedDropped++;
-        }
-        missed.addLast(message);
+    /** Whether the alarm feed has a starting point yet (set at the session's first granted subscription). */
+    boolean feedStarted() {
+        return feedStarted;
     }
 
-    /** Puts events sent but not acknowledged before the connection ended back in front, oldest first. */
-    synchronized void returnUnacknowledged(List<OutboundMessage> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            missed.addFirst(messages.get(i));
-        }
-        while (missed.size() > missedLimit) {
-            missed.pollLast();
-            missedDropped++;
+    /** The feed starts after {@code eventId} (null: from the first event in the log). */
+    void startFeed(String eventId) {
+        ackedEventId = eventId;
+        feedStarted = true;
+    }
+
+    /** The newest alarm event the client acknowledged, or where its feed started; null for the log's beginning. */
+    String ackedEventId() {
+        return ackedEventId;
+    }
+
+    /** The client acknowledged {@code eventId}; acknowledgements of older events do not move the feed back. */
+    void acknowledged(String eventId) {
+        String current = ackedEventId;
+        if (current == null || eventId.compareTo(current) > 0) {
+            ackedEventId = eventId;
         }
     }
 
-    synchronized List<OutboundMessage> takeMissed() {
-        List<OutboundMessage> all = List.copyOf(missed);
-        missed.clear();
-        return all;
-    }
-
-    /** Events dropped because the queue was full, since the last call. */
-    synchronized int takeDroppedCount() {
-        int n = missedDropped;
-        missedDropped = 0;
-        return n;
+    AlarmFeed feed() {
+        return new AlarmFeed(clientId, Set.copyOf(subscriptions), expiry, ackedEventId, awaySince);
     }
 }

@@ -1,22 +1,30 @@
 package io.chargeline.gateway.mqtt;
 
 import io.chargeline.core.ClientKind;
+import io.chargeline.core.alarm.AlarmFeed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-/** Live connections by client id (one each: a new one takes over), and the persistent sessions kept between them. */
+/**
+ * Live connections by client id (one each: a new one takes over), and the persistent sessions kept between them.
+ * Operators' persistent sessions are mirrored to the alarm store and loaded from it at start.
+ */
 final class Sessions {
     private final ConcurrentHashMap<String, ClientConnection> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SessionState> kept = new ConcurrentHashMap<>();
     private final AtomicInteger chargers = new AtomicInteger();
-    private final int missedLimit;
+    private final AlarmLog alarmLog;
 
-    Sessions(int missedLimit) {
-        this.missedLimit = missedLimit;
+    Sessions(AlarmLog alarmLog, Instant now) {
+        this.alarmLog = alarmLog;
+        for (AlarmFeed feed : alarmLog.store().feeds()) {
+            kept.put(feed.clientId(), SessionState.restored(feed, now));
+        }
     }
 
     /** The session a CONNECT continues, and whether it existed ({@code sessionPresent} in the CONNACK). */
@@ -25,14 +33,14 @@ final class Sessions {
     Opened open(String clientId, boolean cleanStart, Duration expiry, Instant now) {
         SessionState previous = kept.remove(clientId);
         if (previous != null && !cleanStart && !previous.expired(now)) {
-            SessionState resumed = new SessionState(clientId, expiry, missedLimit);
-            resumed.subscriptions.addAll(previous.subscriptions);
-            resumed.awaitingRelease.addAll(previous.awaitingRelease);
-            resumed.returnUnacknowledged(previous.takeMissed());
+            SessionState resumed = previous.resumedWith(expiry);
             keepIfPersistent(resumed);
             return new Opened(resumed, true);
         }
-        SessionState fresh = new SessionState(clientId, expiry, missedLimit);
+        if (previous != null) {
+            alarmLog.forget(clientId); // a new session saves its own record once it subscribes
+        }
+        SessionState fresh = new SessionState(clientId, expiry);
         keepIfPersistent(fresh);
         return new Opened(fresh, false);
     }
@@ -40,6 +48,7 @@ final class Sessions {
     private void keepIfPersistent(SessionState state) {
         if (state.persistent()) {
             kept.put(state.clientId, state);
+            alarmLog.keep(state);
         }
     }
 
@@ -60,6 +69,7 @@ final class Sessions {
         SessionState state = connection.session;
         if (state.persistent() && kept.get(connection.clientId) == state) {
             state.away(now);
+            alarmLog.keep(state);
         }
     }
 
@@ -70,22 +80,16 @@ final class Sessions {
     /** Forgets a client's kept session (revocation). */
     void forget(String clientId) {
         kept.remove(clientId);
+        alarmLog.forget(clientId);
     }
 
-    /** Operator sessions, connected or away, for alarm events. */
-    List<SessionState> operatorSessions() {
-        List<SessionState> out = new ArrayList<>();
-        for (SessionState s : kept.values()) {
-            if (ClientKind.of(s.clientId) == ClientKind.OPERATOR) {
-                out.add(s);
-            }
-        }
+    /** Runs {@code action} for each connected operator client (for alarm events; chargers are skipped, not copied). */
+    void forEachLiveOperator(Consumer<ClientConnection> action) {
         for (ClientConnection c : live.values()) {
-            if (c.kind == ClientKind.OPERATOR && !c.session.persistent()) {
-                out.add(c.session);
+            if (c.kind == ClientKind.OPERATOR) {
+                action.accept(c);
             }
         }
-        return out;
     }
 
     List<ClientConnection> allLive() {
@@ -94,9 +98,14 @@ final class Sessions {
 
     /** Drops sessions whose client stayed away past their expiry. */
     int sweep(Instant now) {
-        int before = kept.size();
-        kept.values().removeIf(s -> s.expired(now));
-        return before - kept.size();
+        int dropped = 0;
+        for (SessionState s : kept.values()) {
+            if (s.expired(now) && kept.remove(s.clientId, s)) {
+                alarmLog.forget(s.clientId);
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     int connectedChargers() {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE within the topic rules. Everything the gateway sends is QoS 1, so a subscription is
- * granted at most QoS 1. A granted charger subscription lets its waiting commands go out; an operator's lets the
- * alarm events it missed while away go out.
+ * granted at most QoS 1. A granted charger subscription lets its waiting commands go out; an operator's starts its
+ * alarm feed.
  */
 final class SubscribeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SubscribeHandler.class);
@@ -53,6 +53,7 @@ final class SubscribeHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.writeAndFlush(Packets.subAck(subscribe.variableHeader().messageId(), codes));
         if (granted) {
+            connection.services().alarmLog().keep(connection.session);
             resumed(connection);
         }
     }
@@ -83,27 +84,19 @@ final class SubscribeHandler extends ChannelInboundHandlerAdapter {
             boolean had = connection.session.subscriptions.remove(filter);
             codes.add(had ? 0 : (short) (MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue() & 0xFF));
         }
+        connection.services().alarmLog().keep(connection.session);
         ctx.writeAndFlush(Packets.unsubAck(unsubscribe.variableHeader().messageId(), codes));
     }
 
     /**
      * The session has subscriptions (new, or kept from an earlier connection): a charger's waiting commands go out,
-     * an operator's missed alarm events follow.
+     * an operator's alarm feed starts (replaying what a kept session missed).
      */
     static void resumed(ClientConnection connection) {
         if (connection.kind == ClientKind.CHARGER) {
             connection.services().commands().subscribed(connection.clientId);
-            return;
-        }
-        int dropped = connection.session.takeDroppedCount();
-        if (dropped > 0) {
-            LOG.warn("{} missed {} alarm events while away beyond the {} kept for it", connection.clientId, dropped,
-                    connection.services().limits().offlineQueue());
-        }
-        for (OutboundMessage missed : connection.session.takeMissed()) {
-            if (connection.session.subscribedTo(missed.topic())) {
-                connection.send(missed);
-            }
+        } else {
+            connection.alarmFeed().start();
         }
     }
 

@@ -14,7 +14,11 @@ import io.chargeline.core.Page;
 import io.chargeline.core.PipelineSettings;
 import io.chargeline.core.PresenceListener;
 import io.chargeline.core.TelemetryValidator;
+import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.command.CommandInbox;
+import io.chargeline.core.webhook.WebhookEventType;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.PemKeyStores;
 import io.chargeline.pki.TlsFiles;
@@ -46,6 +50,8 @@ final class GatewayFixture implements AutoCloseable {
     static final Instant EPOCH = Instant.parse("2026-02-10T19:58:00Z");
 
     final ControllableStore store = new ControllableStore();
+    final MemoryAlarmFeeds alarmFeeds = new MemoryAlarmFeeds();
+    private final TimeOrderedIds eventIds = new TimeOrderedIds();
     final CertificateAuthority ca;
     final DeviceService devices;
     final DeviceService operators;
@@ -67,9 +73,13 @@ final class GatewayFixture implements AutoCloseable {
     GatewayFixture start(PipelineSettings settings) {
         pipeline = new IngestPipeline(store, new TelemetryValidator(CLOCK, Duration.ofDays(3650)), CLOCK,
                 IngestMetrics.NONE, settings);
+        return startGateway();
+    }
+
+    private GatewayFixture startGateway() {
         gateway = MqttGateway.start(new MqttGatewaySettings("127.0.0.1", 0, tls.keyStore(), tls.trustStore(),
                 tls.storePassword(), ca::hasIssued, limits), pipeline, devices, operators, metrics, presence, commands,
-                CLOCK);
+                alarmFeeds, CLOCK);
         devices.attachSessions(gateway);
         operators.attachSessions(gateway);
         return this;
@@ -77,6 +87,20 @@ final class GatewayFixture implements AutoCloseable {
 
     GatewayFixture start() {
         return start(PipelineSettings.DEFAULTS);
+    }
+
+    /** Stops the gateway (the store and alarm log stay) and starts a new one on the same pipeline: a restart. */
+    GatewayFixture restartGateway() {
+        gateway.close();
+        return startGateway();
+    }
+
+    /** What the alarm book does: logs the event, then announces it to the gateway. */
+    AlarmEvent announce(Alarm alarm, WebhookEventType type) {
+        AlarmEvent event = new AlarmEvent(eventIds.next(CLOCK.instant()), type, CLOCK.instant(), alarm);
+        alarmFeeds.log(event);
+        gateway.alarmTopic().announced(event);
+        return event;
     }
 
     int port() {

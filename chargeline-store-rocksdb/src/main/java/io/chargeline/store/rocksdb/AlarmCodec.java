@@ -2,10 +2,13 @@ package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.StorageException;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
+import io.chargeline.core.alarm.AlarmFeed;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmType;
 import io.chargeline.core.alarm.ClearReason;
+import io.chargeline.core.webhook.WebhookEventType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,15 +16,19 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * Binary forms of alarms and alarm rules: a version byte, then the fields; absent optional fields are one
+ * Binary forms of alarms, alarm rules, alarm events and operators' alarm feeds: a version byte, then the fields; absent optional fields are one
  * zero byte. Version 2 added the rule id and detail of THRESHOLD alarms, version 3 the clear reason; older
  * records still decode (without a clear reason).
  */
 final class AlarmCodec {
     private static final byte VERSION = 3;
     private static final byte RULE_VERSION = 1;
+    private static final byte EVENT_VERSION = 1;
+    private static final byte FEED_VERSION = 1;
 
     private AlarmCodec() {}
 
@@ -104,6 +111,74 @@ final class AlarmCodec {
                     Duration.ofMillis(in.readLong()), readInstant(in));
         } catch (IOException | IllegalArgumentException e) {
             throw new StorageException("corrupt alarm rule: " + e.getMessage(), e);
+        }
+    }
+
+    /** An event: its own version byte, id, type, time, then the alarm as it was then. */
+    static byte[] encode(AlarmEvent e) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(EVENT_VERSION);
+            out.writeUTF(e.id());
+            out.writeUTF(e.type().name());
+            writeInstant(out, e.at());
+            byte[] alarm = encode(e.alarm());
+            out.writeInt(alarm.length);
+            out.write(alarm);
+        } catch (IOException x) {
+            throw new IllegalStateException("in-memory write failed", x);
+        }
+        return bytes.toByteArray();
+    }
+
+    static AlarmEvent decodeEvent(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            if (in.readByte() != EVENT_VERSION) {
+                throw new IOException("unknown alarm event encoding");
+            }
+            String id = in.readUTF();
+            WebhookEventType type = WebhookEventType.valueOf(in.readUTF());
+            Instant at = readInstant(in);
+            byte[] alarm = new byte[in.readInt()];
+            in.readFully(alarm);
+            return new AlarmEvent(id, type, at, decode(alarm));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StorageException("corrupt alarm event: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] encode(AlarmFeed f) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FEED_VERSION);
+            out.writeUTF(f.clientId());
+            out.writeInt(f.filters().size());
+            for (String filter : f.filters()) {
+                out.writeUTF(filter);
+            }
+            out.writeLong(f.expiry().toMillis());
+            writeString(out, f.ackedEventId());
+            writeInstant(out, f.awaySince());
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static AlarmFeed decodeFeed(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            if (in.readByte() != FEED_VERSION) {
+                throw new IOException("unknown alarm feed encoding");
+            }
+            String clientId = in.readUTF();
+            int count = in.readInt();
+            Set<String> filters = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                filters.add(in.readUTF());
+            }
+            return new AlarmFeed(clientId, filters, Duration.ofMillis(in.readLong()), readString(in), readInstant(in));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StorageException("corrupt alarm feed: " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,8 @@ package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.Page;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
+import io.chargeline.core.alarm.AlarmFeed;
 import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmStore;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +20,13 @@ import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Alarms by id in {@code alarms} (ids are time-ordered, so iterating backwards lists newest first), silence
+ * Alarms by id in {@code alarms} (ids are time-ordered, so iterating backwards lists newest first), their raised
+ * and cleared events by event id in {@code alarm-events}, operators' persistent feeds by client id in
+ * {@code alarm-feeds}, silence
  * thresholds by charger in {@code charger-settings}, value rules in {@code alarm-rules}, and the liveness mark in the default column family.
  */
 final class RocksDbAlarmStore implements AlarmStore {
@@ -31,12 +37,17 @@ final class RocksDbAlarmStore implements AlarmStore {
     private final ColumnFamilyHandle alarms;
     private final ColumnFamilyHandle settings;
     private final ColumnFamilyHandle rules;
+    private final ColumnFamilyHandle events;
+    private final ColumnFamilyHandle feeds;
     private final WriteOptions syncWrites;
     private final WriteOptions unsyncedWrites;
 
     RocksDbAlarmStore(RocksDB db, ColumnFamilyHandle meta, ColumnFamilyHandle alarms, ColumnFamilyHandle settings,
-            ColumnFamilyHandle rules, WriteOptions syncWrites, WriteOptions unsyncedWrites) {
+            ColumnFamilyHandle rules, ColumnFamilyHandle events, ColumnFamilyHandle feeds, WriteOptions syncWrites,
+            WriteOptions unsyncedWrites) {
         this.rules = rules;
+        this.events = events;
+        this.feeds = feeds;
         this.db = db;
         this.meta = meta;
         this.alarms = alarms;
@@ -48,6 +59,72 @@ final class RocksDbAlarmStore implements AlarmStore {
     @Override
     public void save(Alarm alarm) {
         RocksCalls.write("alarm write", () -> db.put(alarms, syncWrites, key(alarm.id()), AlarmCodec.encode(alarm)));
+    }
+
+    @Override
+    public void save(Alarm alarm, AlarmEvent event) {
+        RocksCalls.write("alarm write", () -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(alarms, key(alarm.id()), AlarmCodec.encode(alarm));
+                batch.put(events, key(event.id()), AlarmCodec.encode(event));
+                db.write(syncWrites, batch);
+            }
+        });
+    }
+
+    @Override
+    public List<AlarmEvent> eventsAfter(String afterId, int limit) {
+        List<AlarmEvent> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(events)) {
+            if (afterId == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(key(afterId));
+                if (it.isValid() && Arrays.equals(it.key(), key(afterId))) {
+                    it.next();
+                }
+            }
+            for (; it.isValid() && out.size() < limit; it.next()) {
+                out.add(AlarmCodec.decodeEvent(it.value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<String> lastEventId() {
+        try (RocksIterator it = db.newIterator(events)) {
+            it.seekToLast();
+            return it.isValid() ? Optional.of(new String(it.key(), StandardCharsets.US_ASCII)) : Optional.empty();
+        }
+    }
+
+    /** Event ids start with their time in hex milliseconds, so the log before a time is one key range. */
+    @Override
+    public void dropEventsBefore(Instant before) {
+        byte[] end = key(String.format("%012x%04x", Math.max(0, before.toEpochMilli()), 0));
+        RocksCalls.write("alarm event log trim", () -> db.deleteRange(events, syncWrites, new byte[] {'0'}, end));
+    }
+
+    @Override
+    public void saveFeed(AlarmFeed feed) {
+        RocksCalls.write("alarm feed write", () -> db.put(feeds, syncWrites, key(feed.clientId()), AlarmCodec.encode(feed)));
+    }
+
+    @Override
+    public List<AlarmFeed> feeds() {
+        List<AlarmFeed> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(feeds)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(AlarmCodec.decodeFeed(it.value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void deleteFeed(String clientId) {
+        RocksCalls.write("alarm feed delete", () -> db.delete(feeds, syncWrites, key(clientId)));
     }
 
     @Override

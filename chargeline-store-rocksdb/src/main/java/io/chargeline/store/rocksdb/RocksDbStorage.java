@@ -52,7 +52,9 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] JOBS = "jobs".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JOB_EXECUTIONS = "job-executions".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ARTIFACTS = "artifacts".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 16;
+    private static final byte[] ALARM_EVENTS = "alarm-events".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ALARM_FEEDS = "alarm-feeds".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 18;
 
     static {
         RocksDB.loadLibrary();
@@ -105,6 +107,8 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(JOBS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(JOB_EXECUTIONS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(ARTIFACTS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(ALARM_EVENTS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(ALARM_FEEDS, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -124,7 +128,7 @@ public final class RocksDbStorage implements AutoCloseable {
                 syncWrites, retention, maxDeadLetters);
         this.devices = new RocksDbDeviceRegistry(db, handles.get(3), syncWrites);
         this.alarms = new RocksDbAlarmStore(db, handles.get(0), handles.get(4), handles.get(5), handles.get(8),
-                syncWrites, unsyncedWrites);
+                handles.get(16), handles.get(17), syncWrites, unsyncedWrites);
         this.webhooks = new RocksDbWebhookStore(db, handles.get(6), handles.get(7), syncWrites);
         this.presence = new RocksDbPresenceLog(db, handles.get(9), unsyncedWrites);
         this.operators = new RocksDbDeviceRegistry(db, handles.get(10), syncWrites);

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chargeline.core.Page;
 import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.alarm.Alarm;
+import io.chargeline.core.alarm.AlarmEvent;
+import io.chargeline.core.alarm.AlarmFeed;
 import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmStore;
 import io.chargeline.core.alarm.ClearReason;
+import io.chargeline.core.webhook.WebhookEventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RocksDbAlarmStoreTest extends StorageFixture {
@@ -29,6 +33,49 @@ class RocksDbAlarmStoreTest extends StorageFixture {
 
         assertThat(storage.alarms().find(id(1))).contains(alarm);
         assertThat(storage.alarms().find(id(2))).isEmpty();
+    }
+
+    @Test
+    void eventLog_isReadOldestFirstAfterACursor_survivesReopen_andIsTrimmedByTime() {
+        Alarm alarm = Alarm.silent(id(1), "CH-1", T0, T0, T0.minusSeconds(300), Duration.ofMinutes(5));
+        List<AlarmEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Instant at = T0.plusSeconds(i * 60L);
+            AlarmEvent e = new AlarmEvent(String.format("%012x%04x", at.toEpochMilli(), 0),
+                    i % 2 == 0 ? WebhookEventType.ALARM_RAISED : WebhookEventType.ALARM_CLEARED, at,
+                    i % 2 == 0 ? alarm : alarm.cleared(at, ClearReason.TELEMETRY_RESUMED));
+            storage.alarms().save(e.alarm(), e);
+            events.add(e);
+        }
+
+        reopen();
+
+        AlarmStore alarms = storage.alarms();
+        assertThat(alarms.eventsAfter(null, 100)).containsExactlyElementsOf(events);
+        assertThat(alarms.eventsAfter(events.get(1).id(), 2)).containsExactly(events.get(2), events.get(3));
+        assertThat(alarms.eventsAfter(events.get(4).id(), 10)).isEmpty();
+        // a cursor between two ids (an id of an event already trimmed) still finds the next one
+        assertThat(alarms.eventsAfter(events.get(1).id().substring(0, 15) + "1", 1)).containsExactly(events.get(2));
+        assertThat(alarms.lastEventId()).contains(events.get(4).id());
+        assertThat(alarms.find(id(1))).contains(events.get(4).alarm());
+
+        alarms.dropEventsBefore(T0.plusSeconds(120));
+        assertThat(alarms.eventsAfter(null, 100)).containsExactlyElementsOf(events.subList(2, 5));
+    }
+
+    @Test
+    void alarmFeeds_roundTrip_surviveReopen_andAreDeleted() {
+        AlarmFeed away = new AlarmFeed("operator:ops", Set.of("$chargeline/alarms/#", "$chargeline/alarms/CH-1"),
+                Duration.ofHours(1), "0000018f00000001", T0);
+        AlarmFeed fresh = new AlarmFeed("operator:noc", Set.of("$chargeline/alarms/+"), Duration.ofDays(1), null, null);
+        storage.alarms().saveFeed(away);
+        storage.alarms().saveFeed(fresh);
+
+        reopen();
+
+        assertThat(storage.alarms().feeds()).containsExactlyInAnyOrder(away, fresh);
+        storage.alarms().deleteFeed("operator:ops");
+        assertThat(storage.alarms().feeds()).containsExactly(fresh);
     }
 
     @Test
