@@ -51,10 +51,15 @@ final class SubscribeHandler extends ChannelInboundHandlerAdapter {
                 granted = true;
             }
         }
-        ctx.writeAndFlush(Packets.subAck(subscribe.variableHeader().messageId(), codes));
         if (granted) {
             connection.services().alarmLog().keep(connection.session);
-            resumed(connection);
+            if (connection.kind == ClientKind.OPERATOR) {
+                connection.alarmFeed().start(); // before the SUBACK: what is announced once the client has it is sent
+            }
+        }
+        ctx.writeAndFlush(Packets.subAck(subscribe.variableHeader().messageId(), codes));
+        if (granted && connection.kind == ClientKind.CHARGER) {
+            connection.services().commands().subscribed(connection.clientId);
         }
     }
 

@@ -51,6 +51,9 @@ final class TopicRules {
 
     /** MQTT topic matching: {@code +} one level, {@code #} the rest (including the parent level). */
     static boolean matches(String filter, String topic) {
+        if (topic.startsWith("$") && !filter.isEmpty() && (filter.charAt(0) == '#' || filter.charAt(0) == '+')) {
+            return false; // MQTT 4.7.2: a filter starting with a wildcard does not match topics starting with $
+        }
         int f = 0;
         int t = 0;
         while (f < filter.length()) {

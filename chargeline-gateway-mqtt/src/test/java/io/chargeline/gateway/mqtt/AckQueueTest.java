@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class AckQueueTest {
     private static final MqttGatewaySettings.Limits LIMITS = new MqttGatewaySettings.Limits(256 * 1024, 4, 16,
-            Duration.ofMinutes(20), Duration.ofSeconds(10), Duration.ofDays(1), 1_000);
+            Duration.ofMinutes(20), Duration.ofSeconds(10), Duration.ofDays(1));
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final List<GatewayMetrics.DropReason> drops = new CopyOnWriteArrayList<>();
@@ -161,8 +161,8 @@ class AckQueueTest {
         };
         // only what the acknowledgement queue touches is real; ingest and the registries are not reached from here
         GatewayServices services = new GatewayServices(null, null, null, cert -> true, metrics, PresenceListener.NONE,
-                CommandInbox.NONE, Clock.systemUTC(), LIMITS, new Sessions(10));
-        return new ClientConnection(channel, "CH-1", mqtt5, new SessionState("CH-1", Duration.ZERO, 10), null,
+                CommandInbox.NONE, Clock.systemUTC(), LIMITS, null, null, null);
+        return new ClientConnection(channel, "CH-1", mqtt5, new SessionState("CH-1", Duration.ZERO), null,
                 65_535, Integer.MAX_VALUE, services, new EventLoopAcks(channel.eventLoop()));
     }
 

@@ -26,6 +26,7 @@ import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.TelemetryValidator;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.ClearReason;
+import io.chargeline.core.webhook.WebhookEventType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -239,8 +240,8 @@ class MqttGatewayTest {
         Instant at = Instant.parse("2026-11-27T10:00:00Z");
         Alarm alarm = Alarm.silent("0000018f00000001", "CH-9", at, at.minusMillis(200), at.minusSeconds(300),
                 Duration.ofMinutes(5));
-        fixture.gateway.alarmTopic().raised(alarm);
-        fixture.gateway.alarmTopic().cleared(alarm.cleared(at.plusSeconds(60), ClearReason.TELEMETRY_RESUMED));
+        fixture.announce(alarm, WebhookEventType.ALARM_RAISED);
+        fixture.announce(alarm.cleared(at.plusSeconds(60), ClearReason.TELEMETRY_RESUMED), WebhookEventType.ALARM_CLEARED);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         assertThat(received).extracting(p -> p.getTopic().toString()).containsOnly("$chargeline/alarms/CH-9");
@@ -260,7 +261,7 @@ class MqttGatewayTest {
                 .containsExactly(GatewayMetrics.TopicAction.SUBSCRIBE, GatewayMetrics.TopicAction.PUBLISH);
 
         // HiveMQ closed the connection after a NOT_AUTHORIZED PUBACK; this gateway keeps it: events still arrive
-        fixture.gateway.alarmTopic().raised(alarm);
+        fixture.announce(alarm, WebhookEventType.ALARM_RAISED);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
         assertThat(operator.getState().isConnected()).isTrue();
         assertThat(disconnectCause.get()).isNull();
