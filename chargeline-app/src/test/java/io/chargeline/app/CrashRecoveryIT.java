@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.chargeline.tools.bench.PublishResults;
 import io.chargeline.tools.bench.ChargelineServer;
 import io.chargeline.tools.bench.ServerLaunch;
@@ -30,11 +31,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The durability promise: the real jar runs in a child JVM, chargers publish under load, the JVM is stopped
- * mid-stream (SIGKILL, or SIGTERM for a graceful stop); after a restart every message whose PUBACK the
- * chargers saw is in the store.
+ * mid-stream (SIGKILL, or SIGTERM for a graceful stop); after a restart every message whose acknowledgement the
+ * chargers saw (QoS 1 PUBACK, QoS 2 PUBREC and PUBCOMP) is in the store.
  */
 class CrashRecoveryIT {
     private static final int CHARGERS = 8;
@@ -54,17 +57,19 @@ class CrashRecoveryIT {
         }
     }
 
-    @Test
-    void sigkillUnderLoad_losesNoAcknowledgedMessage() throws Exception {
-        assertNoAcknowledgedMessageLost(false);
+    /** QoS 1 counts a message acknowledged at its PUBACK; QoS 2 once the exchange completed (PUBREC, then PUBCOMP). */
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {1, 2})
+    void sigkillUnderLoad_losesNoAcknowledgedMessage(int qos) throws Exception {
+        assertNoAcknowledgedMessageLost(false, qos);
     }
 
     @Test
     void sigtermUnderLoad_exitsCleanly_andLosesNoAcknowledgedMessage() throws Exception {
-        assertNoAcknowledgedMessageLost(true);
+        assertNoAcknowledgedMessageLost(true, 1);
     }
 
-    private void assertNoAcknowledgedMessageLost(boolean graceful) throws Exception {
+    private void assertNoAcknowledgedMessageLost(boolean graceful, int qos) throws Exception {
         startServer("first");
         List<Credentials> chargers = new ArrayList<>();
         for (int i = 0; i < CHARGERS; i++) {
@@ -74,7 +79,7 @@ class CrashRecoveryIT {
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> publishers = new ArrayList<>();
         for (Credentials c : chargers) {
-            Thread t = new Thread(() -> publishUntilStopped(c, acked, stop), "publisher-" + c.chargerId());
+            Thread t = new Thread(() -> publishUntilStopped(c, qos, acked, stop), "publisher-" + c.chargerId());
             t.start();
             publishers.add(t);
         }
@@ -108,7 +113,7 @@ class CrashRecoveryIT {
         client.disconnect();
     }
 
-    private void publishUntilStopped(Credentials charger, Set<String> acked, AtomicBoolean stop) {
+    private void publishUntilStopped(Credentials charger, int qos, Set<String> acked, AtomicBoolean stop) {
         Mqtt5AsyncClient client = Mqtt5Client.builder()
                 .identifier(charger.chargerId())
                 .serverHost("127.0.0.1")
@@ -132,14 +137,22 @@ class CrashRecoveryIT {
             String ts = BASE.plusMillis(i).toString();
             String key = charger.chargerId() + "@" + ts;
             byte[] payload = MqttIngestIT.payload(charger.chargerId(), ts, "{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8);
-            client.publishWith().topic("telemetry/" + charger.chargerId()).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+            client.publishWith().topic("telemetry/" + charger.chargerId())
+                    .qos(qos == 2 ? MqttQos.EXACTLY_ONCE : MqttQos.AT_LEAST_ONCE).payload(payload).send()
                     .whenComplete((result, error) -> {
-                        if (error == null && PublishResults.acknowledged(result)) {
+                        if (error == null && acknowledged(result)) {
                             acked.add(key);
                         }
                         inflight.release();
                     });
         }
+    }
+
+    private static boolean acknowledged(Mqtt5PublishResult result) {
+        if (result instanceof Mqtt5PublishResult.Mqtt5Qos2Result qos2) {
+            return !qos2.getPubRec().getReasonCode().isError();
+        }
+        return PublishResults.acknowledged(result);
     }
 
     private Set<String> storedTimestamps(String chargerId) throws Exception {
