@@ -99,7 +99,8 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
                 : null;
         if (aliasProperty == null) {
             if (topic.isEmpty()) {
-                protocolError(GatewayMetrics.DropReason.PROTOCOL_ERROR, MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "empty topic name without a topic alias");
+                // MQTT 5 3.3.2.1 calls this a Protocol Error; 0x90 is for a well-formed name the server refuses
+                protocolError(GatewayMetrics.DropReason.PROTOCOL_ERROR, MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "empty topic name without a topic alias");
                 return null;
             }
             return topic;

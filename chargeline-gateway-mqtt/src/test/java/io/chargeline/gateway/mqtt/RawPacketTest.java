@@ -326,6 +326,16 @@ class RawPacketTest {
         }
     }
 
+    /** 3.3.2.1: an empty topic name without a topic alias is a Protocol Error; 3.1.1 4.7.3: at least one character. */
+    @ParameterizedTest
+    @EnumSource(Version.class)
+    void publishWithAnEmptyTopic_closesTheConnection(Version version) throws Exception {
+        try (Client c = connected(version)) {
+            c.send(RawMqtt.publish(version, 1, "", 1, GatewayFixture.payload(c.clientId, 1)));
+            assertClosedWith(c, PROTOCOL_ERROR);
+        }
+    }
+
     // ---- MQTT 5 topic aliases (3.3.2.3.4)
 
     @Test
