@@ -219,6 +219,48 @@ class RawPacketTest {
         }
     }
 
+    static Stream<Arguments> malformedConnectFlags() {
+        int will = 0x04;
+        int willQos1 = 0x08;
+        int willQos3 = 0x18;
+        int willRetain = 0x20;
+        List<Arguments> cases = new ArrayList<>();
+        for (Version v : THREE_AND_FIVE) {
+            cases.add(arguments(v, "reserved flag set (3.1.2.3)", CLEAN_START | 0x01, false, MALFORMED_PACKET));
+            cases.add(arguments(v, "will QoS 3 (3.1.2.6)", CLEAN_START | will | willQos3, true, MALFORMED_PACKET));
+            cases.add(arguments(v, "will QoS without a will (3.1.2.6)", CLEAN_START | willQos1, false,
+                    PROTOCOL_ERROR));
+            cases.add(arguments(v, "will retain without a will (3.1.2.7)", CLEAN_START | willRetain, false,
+                    PROTOCOL_ERROR));
+        }
+        return cases.stream();
+    }
+
+    /**
+     * 3.1.1 3.1.2.3-3.1.2.7 and 4.8: the connection is closed. MQTT 5 CONNACK may say why (4.13.1): a set reserved
+     * flag and will QoS 3 are called Malformed Packets; will bits without a will break a MUST, a Protocol Error.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("malformedConnectFlags")
+    void connectWithMalformedFlags_isRefused(Version version, String what, int flags, boolean withWill, int code)
+            throws Exception {
+        try (Client c = open(version)) {
+            byte[] willFields = withWill
+                    ? concat(version.mqtt5() ? props().encoded() : new byte[0], string("telemetry/" + c.clientId),
+                            string("{}"))
+                    : new byte[0];
+            c.send(RawMqtt.connect(version.protocolName, version.level, flags, 60, version.mqtt5() ? props() : null,
+                    string(c.clientId), willFields));
+            List<Packet> sent = c.readUntilClosed();
+            if (version.mqtt5()) {
+                assertThat(sent).hasSize(1);
+                assertThat(hex(sent.get(0).connectCode())).isEqualTo(hex(code));
+            } else {
+                assertThat(sent).isEmpty();
+            }
+        }
+    }
+
     @Test
     void mqtt5Connect_withAnAuthenticationMethod_isRefusedWith0x8C() throws Exception {
         try (Client c = open(Version.V5)) {
