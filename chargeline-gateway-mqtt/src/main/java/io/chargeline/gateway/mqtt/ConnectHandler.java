@@ -64,6 +64,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof MqttConnectMessage connect)) {
                 String type = msg instanceof MqttMessage m ? String.valueOf(m.fixedHeader().messageType()) : "data";
                 LOG.info("{} sent {} before CONNECT; closing", ctx.channel().remoteAddress(), type);
+                DecodeFailureHandler.discardTheRest(ctx.channel());
                 ctx.close();
                 return;
             }
@@ -101,6 +102,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 services.metrics().connectRefused(refusal.metric);
             }
             LOG.info("{} CONNECT refused: {}", clientId, refusal.why);
+            DecodeFailureHandler.discardTheRest(ctx.channel());
             if (refusal.code == null) {
                 ctx.close(); // MQTT 3 has no return code for a malformed CONNECT (3.1.1 4.8)
                 return;

@@ -17,6 +17,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
@@ -46,6 +50,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hand-built MQTT bytes over real mutual TLS against the real gateway: each malformed or forbidden packet is
@@ -615,6 +620,47 @@ class RawPacketTest {
     }
 
     // ---- logged once
+
+    /**
+     * A bad packet followed by more (good and bad) in the same write is one INFO line about that connection, and no
+     * WARN at all: whatever the server still decodes once it is closing is dropped unread.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"packet type 0 before CONNECT", "PUBLISH before CONNECT", "refused CONNECT", "packet type 0 after CONNECT",
+            "second CONNECT"})
+    void aBadConnection_isLoggedOnce(String when) throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        String who;
+        try {
+            boolean beforeConnect = when.endsWith("before CONNECT") || when.equals("refused CONNECT");
+            try (Client c = beforeConnect ? open(Version.V5) : connected(Version.V5)) {
+                who = when.endsWith("before CONNECT") ? "127.0.0.1:" + c.socket.getLocalPort() : c.clientId;
+                byte[] bad = switch (when) {
+                    case "PUBLISH before CONNECT" -> telemetry(c, 0, 0, 1);
+                    case "refused CONNECT" -> RawMqtt.connect("MQTT", 5, CLEAN_START | 0x18, 60, props(),
+                            string(c.clientId));
+                    case "second CONNECT" -> RawMqtt.connect(Version.V5, c.clientId);
+                    default -> new byte[] {0x00, 0x00};
+                };
+                c.send(concat(bad, bad, telemetry(c, 1, 1, 1), RawMqtt.pingreq(),
+                        RawMqtt.publish(Version.V5, 3, "telemetry/+", 0, new byte[10]), bad));
+                List<Packet> sent = c.readUntilClosed();
+                assertThat(sent).as("at most the one answer to the bad packet").hasSizeLessThanOrEqualTo(1);
+            }
+            aWellBehavedChargerIsStillServed(); // time for anything logged late, on the connection's event loop
+        } finally {
+            root.detachAppender(log);
+        }
+        List<String> lines = log.list.stream()
+                .filter(e -> e.getLoggerName().startsWith("io.chargeline.gateway"))
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO) && e.getFormattedMessage().contains(who))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(log.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    }
 
     // ---- helpers
 
