@@ -5,6 +5,7 @@ import static io.chargeline.gateway.mqtt.RawMqtt.CONNACK;
 import static io.chargeline.gateway.mqtt.RawMqtt.PINGRESP;
 import static io.chargeline.gateway.mqtt.RawMqtt.PUBACK;
 import static io.chargeline.gateway.mqtt.RawMqtt.PUBCOMP;
+import static io.chargeline.gateway.mqtt.RawMqtt.PUBREC;
 import static io.chargeline.gateway.mqtt.RawMqtt.SUBACK;
 import static io.chargeline.gateway.mqtt.RawMqtt.concat;
 import static io.chargeline.gateway.mqtt.RawMqtt.packet;
@@ -440,6 +441,37 @@ class RawPacketTest {
     }
 
     // ---- QoS 2 (4.3.3)
+
+    @ParameterizedTest
+    @EnumSource(Version.class)
+    void qos2_pubrecAfterTheCommit_resendsAnsweredAgain_storedOnce(Version version) throws Exception {
+        fixture.store.holdCommits();
+        try (Client c = connected(version)) {
+            byte[] publish = telemetry(c, 2, 7, 1);
+            byte[] resent = publish.clone();
+            resent[0] |= 0x08; // DUP
+            c.send(publish);
+            assertThat(c.silentFor(Duration.ofSeconds(1))).as("no PUBREC before the commit").isTrue();
+            c.send(resent);
+            fixture.store.release();
+
+            Packet first = c.read(PUBREC);
+            Packet second = c.read(PUBREC);
+            assertThat(List.of(first.packetId(), second.packetId())).containsExactly(7, 7);
+            assertThat(first.replyCode()).isZero();
+
+            c.send(resent); // after PUBREC, before PUBREL (MQTT-4.3.3-10)
+            assertThat(c.read(PUBREC).packetId()).isEqualTo(7);
+
+            c.send(RawMqtt.pubrel(7));
+            Packet pubcomp = c.read(PUBCOMP);
+            assertThat(pubcomp.packetId()).isEqualTo(7);
+            assertThat(pubcomp.replyCode()).isZero();
+            assertThat(fixture.store.storedFor(c.clientId)).hasSize(1);
+        } finally {
+            fixture.store.release();
+        }
+    }
 
     /** 3.7.2.1: PUBCOMP 0x92 for a packet id not awaiting release; 3.1.1 3.6.4 answers PUBCOMP in any case. */
     @ParameterizedTest
