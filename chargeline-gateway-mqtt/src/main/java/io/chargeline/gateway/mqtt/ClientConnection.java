@@ -124,6 +124,11 @@ final class ClientConnection {
             ack.reasonCode = MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue();
             ack.reason = refused.reason() + ": " + refused.detail();
         }
+        if (ack.type == MqttMessageType.PUBREC && ack.failure == null && ack.reasonCode == 0) {
+            // stored: the session remembers it even when this connection is already gone, so a resend on the
+            // session's next connection is answered instead of stored again
+            session.awaitingRelease.add(ack.packetId);
+        }
         ack.ready = true;
         ack.readyResends();
         boolean first = !touched;

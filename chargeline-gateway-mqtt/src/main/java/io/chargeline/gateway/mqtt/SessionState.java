@@ -17,15 +17,19 @@ final class SessionState {
     final Duration expiry;
     /** Topic filters; read by whoever publishes an alarm event, so concurrent. */
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
-    /** QoS 2 packet ids answered with PUBREC and not yet released with PUBREL; copied when a takeover resumes it. */
-    final Set<Integer> awaitingRelease = ConcurrentHashMap.newKeySet();
+    /**
+     * QoS 2 packet ids stored (and answered with PUBREC, or about to be) and not yet released with PUBREL; the same
+     * set passes on to the session's next connection.
+     */
+    final Set<Integer> awaitingRelease;
     private final ArrayDeque<OutboundMessage> missed = new ArrayDeque<>();
     private final int missedLimit;
     private int missedDropped;
     private volatile Instant awaySince;
 
-    SessionState(String clientId, Duration expiry, int missedLimit) {
+    SessionState(String clientId, Duration expiry, int missedLimit, Set<Integer> awaitingRelease) {
         this.clientId = clientId;
+        this.awaitingRelease = awaitingRelease;
         this.expiry = expiry;
         this.missedLimit = missedLimit;
     }

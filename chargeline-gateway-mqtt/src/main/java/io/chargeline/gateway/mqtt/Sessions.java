@@ -25,14 +25,15 @@ final class Sessions {
     Opened open(String clientId, boolean cleanStart, Duration expiry, Instant now) {
         SessionState previous = kept.remove(clientId);
         if (previous != null && !cleanStart && !previous.expired(now)) {
-            SessionState resumed = new SessionState(clientId, expiry, missedLimit);
+            // the packet ids awaiting release are shared, not copied: a commit of the previous connection that
+            // completes after this CONNECT still lands where this connection looks
+            SessionState resumed = new SessionState(clientId, expiry, missedLimit, previous.awaitingRelease);
             resumed.subscriptions.addAll(previous.subscriptions);
-            resumed.awaitingRelease.addAll(previous.awaitingRelease);
             resumed.returnUnacknowledged(previous.takeMissed());
             keepIfPersistent(resumed);
             return new Opened(resumed, true);
         }
-        SessionState fresh = new SessionState(clientId, expiry, missedLimit);
+        SessionState fresh = new SessionState(clientId, expiry, missedLimit, ConcurrentHashMap.newKeySet());
         keepIfPersistent(fresh);
         return new Opened(fresh, false);
     }

@@ -27,6 +27,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.chargeline.core.DeadLetter;
+import io.chargeline.core.IssuedCertificate;
 import io.chargeline.core.RejectReason;
 import io.chargeline.gateway.mqtt.RawMqtt.Client;
 import io.chargeline.gateway.mqtt.RawMqtt.Packet;
@@ -471,6 +472,46 @@ class RawPacketTest {
         } finally {
             fixture.store.release();
         }
+    }
+
+    /**
+     * 4.3.3 and 4.4: the connection drops while a QoS 2 publish is being committed, so its PUBREC is never sent;
+     * the client resends it on its session's next connection, where it is answered with PUBREC and not stored again.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Version.class, names = {"V3_1_1", "V5"})
+    void qos2_committedAfterTheConnectionDropped_isNotStoredAgainOnTheNextConnection(Version version)
+            throws Exception {
+        String id = nextChargerId();
+        IssuedCertificate cert = fixture.charger(id);
+        // clean session off (3.1.1) or clean start off with a session expiry (5): the session outlives the connection
+        byte[] connect = RawMqtt.connect(version.protocolName, version.level, 0, 60,
+                version.mqtt5() ? props().u32(RawMqtt.SESSION_EXPIRY_INTERVAL, 600) : null, string(id));
+        byte[] publish = RawMqtt.publish(version, 2, "telemetry/" + id, 9, GatewayFixture.payload(id, 1));
+        byte[] resent = publish.clone();
+        resent[0] |= 0x08;
+        fixture.store.holdCommits();
+        try (Client first = new Client(fixture.rawTls(cert), version, id)) {
+            first.send(connect);
+            assertThat(first.read(CONNACK).connectCode()).isZero();
+            first.send(publish);
+            assertThat(first.silentFor(Duration.ofMillis(300))).as("no PUBREC before the commit").isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.gateway.connectedDevices() == 0);
+        fixture.store.release();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.store.storedFor(id).size() == 1);
+
+        try (Client second = new Client(fixture.rawTls(cert), version, id)) {
+            second.send(connect);
+            Packet connack = second.read(CONNACK);
+            assertThat(connack.body()[0]).as("session present").isEqualTo((byte) 1);
+            second.send(resent);
+            assertThat(second.read(PUBREC).packetId()).isEqualTo(9);
+            second.send(RawMqtt.pubrel(9));
+            Packet pubcomp = second.read(PUBCOMP);
+            assertThat(hex(pubcomp.replyCode())).as("PUBCOMP of a known packet id").isEqualTo(hex(0));
+        }
+        assertThat(fixture.store.storedFor(id)).hasSize(1);
     }
 
     /** 3.7.2.1: PUBCOMP 0x92 for a packet id not awaiting release; 3.1.1 3.6.4 answers PUBCOMP in any case. */
