@@ -78,7 +78,7 @@ class GatewayFuzzTest {
     private static final long SEED = Long.getLong("fuzz.seed", 20_260_210L);
     private static final Duration DURATION = Duration.ofSeconds(Long.getLong("fuzz.seconds", 15));
     private static final int GOOD_ACKS_PER_CHARGER = 20;
-    /** The heap may grow this much beyond its baseline (caches warming up), not more; 150 s runs stayed within 1 MiB. */
+    /** The heap may grow this much over its baseline (caches warming up), not more; 150 s runs stayed within 1 MiB. */
     private static final long HEAP_SLACK = 32L * 1024 * 1024;
     /** A fuzz connection whose write stays blocked this long is one the server neither reads nor closes. */
     private static final Duration STALL = Duration.ofSeconds(30);
@@ -544,7 +544,8 @@ class GatewayFuzzTest {
             byte[] will = new byte[0];
             if (random.nextInt(5) == 0) {
                 flags |= 0x04 | random.nextInt(3) << 3;
-                will = concat(version.mqtt5() ? props().u32(RawMqtt.MESSAGE_EXPIRY_INTERVAL, 60).encoded() : new byte[0],
+                will = concat(
+                        version.mqtt5() ? props().u32(RawMqtt.MESSAGE_EXPIRY_INTERVAL, 60).encoded() : new byte[0],
                         string("telemetry/" + id), string(GatewayFixture.payload(id, random.nextInt(100_000))));
             }
             RawMqtt.Props p = version.mqtt5() ? props() : null;
@@ -623,7 +624,8 @@ class GatewayFuzzTest {
                     return concat(Arrays.copyOf(p, at), Arrays.copyOfRange(p, end, p.length));
                 }
                 case 3: // a random Remaining Length: 1 to 5 bytes, of any value
-                    return concat(new byte[] {p[0]}, randomLength(random), Arrays.copyOfRange(p, lengthEnd(p), p.length));
+                    return concat(new byte[] {p[0]}, randomLength(random),
+                            Arrays.copyOfRange(p, lengthEnd(p), p.length));
                 case 4: // cut short
                     return Arrays.copyOf(p, at);
                 case 5: { // another packet type and flags

@@ -699,8 +699,8 @@ class RawPacketTest {
      * WARN at all: whatever the server still decodes once it is closing is dropped unread.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"packet type 0 before CONNECT", "PUBLISH before CONNECT", "refused CONNECT", "packet type 0 after CONNECT",
-            "second CONNECT"})
+    @CsvSource({"packet type 0 before CONNECT", "PUBLISH before CONNECT", "refused CONNECT",
+            "packet type 0 after CONNECT", "second CONNECT"})
     void aBadConnection_isLoggedOnce(String when) throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
