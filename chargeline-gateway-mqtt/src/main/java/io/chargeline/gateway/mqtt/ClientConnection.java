@@ -12,11 +12,10 @@ import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,8 @@ final class ClientConnection {
     private Will will;
 
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
-    private final Set<Integer> qos2Committing = new HashSet<>();
+    /** QoS 2 publishes being committed, by packet id: the first copy's acknowledgement. */
+    private final Map<Integer, PendingAck> qos2Committing = new HashMap<>();
     private final ArrayDeque<InboundPublish> parked = new ArrayDeque<>();
     private final String[] topicAliases;
     private boolean pausedForOverload;
@@ -87,7 +87,7 @@ final class ClientConnection {
     void enqueue(PendingAck ack) {
         acks.addLast(ack);
         if (ack.type == MqttMessageType.PUBREC && !ack.ready) {
-            qos2Committing.add(ack.packetId);
+            qos2Committing.putIfAbsent(ack.packetId, ack);
         }
         if (ack.ready) {
             writeReadyAcks();
@@ -102,8 +102,20 @@ final class ClientConnection {
         return acks.size() + session.awaitingRelease.size();
     }
 
-    boolean committingQos2(int packetId) {
-        return qos2Committing.contains(packetId);
+    /**
+     * A QoS 2 publish sent again while its first copy is being committed: its PUBREC waits in line and carries that
+     * commit's outcome (MQTT 3.1.1 4.3.3, MQTT-4.3.3-10: every PUBLISH before the PUBREL is answered with a PUBREC).
+     * False when no copy of {@code packetId} is being committed.
+     */
+    boolean resentWhileCommitting(int packetId, long receivedNanos) {
+        PendingAck first = qos2Committing.get(packetId);
+        if (first == null) {
+            return false;
+        }
+        PendingAck again = new PendingAck(this, MqttMessageType.PUBREC, packetId, receivedNanos);
+        first.answersAlso(again);
+        enqueue(again);
+        return true;
     }
 
     /** Marks a durable outcome; true the first time this connection is touched in an {@link EventLoopAcks} run. */
@@ -114,7 +126,13 @@ final class ClientConnection {
             ack.reasonCode = MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue();
             ack.reason = refused.reason() + ": " + refused.detail();
         }
+        if (ack.type == MqttMessageType.PUBREC && ack.failure == null && ack.reasonCode == 0) {
+            // stored: the session remembers it even when this connection is already gone, so a resend on the
+            // session's next connection is answered instead of stored again
+            session.awaitingRelease.add(ack.packetId);
+        }
         ack.ready = true;
+        ack.readyResends();
         boolean first = !touched;
         touched = true;
         return first;
@@ -130,7 +148,7 @@ final class ClientConnection {
                 continue; // a connection being dropped acknowledges nothing more
             }
             if (head.type == MqttMessageType.PUBREC) {
-                qos2Committing.remove(head.packetId);
+                qos2Committing.remove(head.packetId, head);
                 if (head.reasonCode == 0) {
                     session.awaitingRelease.add(head.packetId);
                 }

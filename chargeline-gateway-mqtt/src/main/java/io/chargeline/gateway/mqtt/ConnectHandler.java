@@ -3,6 +3,7 @@ package io.chargeline.gateway.mqtt;
 import io.chargeline.core.CertificateSubjects;
 import io.chargeline.core.ClientKind;
 import io.chargeline.core.DeviceService;
+import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.GatewayMetrics.ConnectRefusal;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.netty.channel.ChannelFutureListener;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -62,6 +64,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof MqttConnectMessage connect)) {
                 String type = msg instanceof MqttMessage m ? String.valueOf(m.fixedHeader().messageType()) : "data";
                 LOG.info("{} sent {} before CONNECT; closing", ctx.channel().remoteAddress(), type);
+                DecodeFailureHandler.discardTheRest(ctx.channel());
                 ctx.close();
                 return;
             }
@@ -87,7 +90,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 (byte) connect.variableHeader().version());
         boolean mqtt5 = version == MqttVersion.MQTT_5;
         String clientId = connect.payload().clientIdentifier();
-        Refusal refusal = identityRefusal(ctx, clientId, mqtt5);
+        Refusal refusal = willFlagsRefusal(connect.variableHeader(), mqtt5);
+        if (refusal == null) {
+            refusal = identityRefusal(ctx, clientId, mqtt5);
+        }
         if (refusal == null) {
             refusal = requestRefusal(connect, clientId, mqtt5);
         }
@@ -96,6 +102,11 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 services.metrics().connectRefused(refusal.metric);
             }
             LOG.info("{} CONNECT refused: {}", clientId, refusal.why);
+            DecodeFailureHandler.discardTheRest(ctx.channel());
+            if (refusal.code == null) {
+                ctx.close(); // MQTT 3 has no return code for a malformed CONNECT (3.1.1 4.8)
+                return;
+            }
             MqttProperties properties = mqtt5 ? Packets.reasonString(refusal.why) : MqttProperties.NO_PROPERTIES;
             ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(refusal.code).properties(properties).build())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -188,6 +199,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         return Duration.ofSeconds(asked);
     }
 
+    /** {@code code} null: the connection is closed without a CONNACK. */
     private record Refusal(MqttConnectReturnCode code, String why, ConnectRefusal metric) {}
 
     private Refusal identityRefusal(ChannelHandlerContext ctx, String clientId, boolean mqtt5) {
@@ -220,6 +232,25 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     + "'s current one", ConnectRefusal.REVOKED);
         }
         return null;
+    }
+
+    /**
+     * Will QoS and Will Retain go only with a will, and QoS 3 never (MQTT 3.1.1 3.1.2.6-3.1.2.7, MQTT 5 the same);
+     * the codec leaves these bits to us. Null code: MQTT 3 is closed without a CONNACK.
+     */
+    private Refusal willFlagsRefusal(MqttConnectVariableHeader header, boolean mqtt5) {
+        Refusal refusal = null;
+        if (header.isWillFlag() && header.willQos() == 3) {
+            refusal = new Refusal(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET : null,
+                    "will QoS 3", null);
+        } else if (!header.isWillFlag() && (header.willQos() != 0 || header.isWillRetain())) {
+            refusal = new Refusal(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR : null,
+                    "will QoS or will retain set without a will", null);
+        }
+        if (refusal != null) {
+            services.metrics().connectionDropped(GatewayMetrics.DropReason.MALFORMED_PACKET);
+        }
+        return refusal;
     }
 
     private static Refusal requestRefusal(MqttConnectMessage connect, String clientId, boolean mqtt5) {

@@ -2,6 +2,7 @@ package io.chargeline.gateway.mqtt;
 
 import io.chargeline.core.GatewayMetrics;
 import io.chargeline.core.PresenceListener.DisconnectReason;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Answers a packet the codec could not decode, as the specs say, and closes the connection: a bad CONNECT gets a
  * CONNACK with the matching code (unsupported version, rejected client id, malformed), a bad packet after it an
  * MQTT 5 DISCONNECT (0x81 malformed, 0x95 too large). The decoder discards everything after the first bad packet,
- * so each connection logs this once.
+ * so each connection logs this once. Once the server is closing a connection, for whatever reason, the packets
+ * still decoded from what it had already received are dropped here unread, so none of them is answered or logged.
  */
 @io.netty.channel.ChannelHandler.Sharable
 final class DecodeFailureHandler extends ChannelInboundHandlerAdapter {
@@ -31,6 +33,8 @@ final class DecodeFailureHandler extends ChannelInboundHandlerAdapter {
     /** The codec's own key for the protocol version of the CONNECT it decoded. */
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     static final AttributeKey<ClientConnection> CONNECTION = AttributeKey.valueOf("chargeline.connection");
+    /** Set on a connection without a session yet that the server is closing. */
+    private static final AttributeKey<Boolean> DISCARDING = AttributeKey.valueOf("chargeline.discarding");
 
     private final GatewayMetrics metrics;
 
@@ -38,8 +42,18 @@ final class DecodeFailureHandler extends ChannelInboundHandlerAdapter {
         this.metrics = metrics;
     }
 
+    /** Whatever is still decoded from {@code channel} is dropped: the server is closing it before a session began. */
+    static void discardTheRest(Channel channel) {
+        channel.attr(DISCARDING).set(Boolean.TRUE);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ClientConnection open = ctx.channel().attr(CONNECTION).get();
+        if (open != null ? open.closing() : Boolean.TRUE.equals(ctx.channel().attr(DISCARDING).get())) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!(msg instanceof MqttMessage m) || m.decoderResult().isSuccess()) {
             ctx.fireChannelRead(msg);
             return;

@@ -1,6 +1,8 @@
 package io.chargeline.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,6 +21,8 @@ final class PendingAck implements BiConsumer<Object, Throwable> {
     byte reasonCode;
     String reason;
     boolean ready;
+    /** Copies of the same QoS 2 publish received while this one was committed; answered with its outcome. */
+    private List<PendingAck> resends;
 
     PendingAck(ClientConnection connection, MqttMessageType type, int packetId, long receivedNanos) {
         this.connection = connection;
@@ -35,6 +39,24 @@ final class PendingAck implements BiConsumer<Object, Throwable> {
         ack.reason = reason;
         ack.ready = true;
         return ack;
+    }
+
+    void answersAlso(PendingAck resend) {
+        if (resends == null) {
+            resends = new ArrayList<>(1);
+        }
+        resends.add(resend);
+    }
+
+    /** On the event loop, once this one is ready: its resends are answered the same way. */
+    void readyResends() {
+        if (resends != null) {
+            for (PendingAck r : resends) {
+                r.reasonCode = reasonCode;
+                r.reason = reason;
+                r.ready = true;
+            }
+        }
     }
 
     /** The durable outcome arrived (on the committing thread). */

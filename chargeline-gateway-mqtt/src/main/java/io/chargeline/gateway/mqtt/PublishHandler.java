@@ -76,15 +76,15 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
             connection.enqueue(PendingAck.readyNow(connection, MqttMessageType.PUBREC, packetId, (byte) 0, null));
             return null;
         }
-        if (qos == MqttQoS.EXACTLY_ONCE && connection.committingQos2(packetId)) {
-            return null; // its PUBREC follows once the first copy is committed
-        }
         if (qos != MqttQoS.AT_MOST_ONCE && connection.mqtt5
                 && connection.unacknowledged() >= connection.services().limits().receiveMaximum()) {
             protocolError(GatewayMetrics.DropReason.RECEIVE_MAXIMUM_EXCEEDED,
                     MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED, "more than "
                     + connection.services().limits().receiveMaximum() + " unacknowledged QoS 1 and 2 publishes");
             return null;
+        }
+        if (qos == MqttQoS.EXACTLY_ONCE && connection.resentWhileCommitting(packetId, System.nanoTime())) {
+            return null; // ingested once; its PUBREC follows the first copy's
         }
         byte[] payload = ByteBufUtil.getBytes(publish.payload());
         return new InboundPublish(topic, qos, packetId, payload, connection.services().clock().instant(),
@@ -99,7 +99,8 @@ final class PublishHandler extends ChannelInboundHandlerAdapter {
                 : null;
         if (aliasProperty == null) {
             if (topic.isEmpty()) {
-                protocolError(GatewayMetrics.DropReason.PROTOCOL_ERROR, MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "empty topic name without a topic alias");
+                // MQTT 5 3.3.2.1 calls this a Protocol Error; 0x90 is for a well-formed name the server refuses
+                protocolError(GatewayMetrics.DropReason.PROTOCOL_ERROR, MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "empty topic name without a topic alias");
                 return null;
             }
             return topic;

@@ -17,15 +17,24 @@ final class SessionState {
     final Duration expiry;
     /** Topic filters; read by whoever publishes an alarm event, so concurrent. */
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
-    /** QoS 2 packet ids answered with PUBREC and not yet released with PUBREL; copied when a takeover resumes it. */
-    final Set<Integer> awaitingRelease = ConcurrentHashMap.newKeySet();
+    /**
+     * QoS 2 packet ids stored (and answered with PUBREC, or about to be) and not yet released with PUBREL; the same
+     * set passes on to the session's next connection, so a commit of the previous connection that completes after
+     * the new CONNECT still lands where the new connection looks.
+     */
+    final Set<Integer> awaitingRelease;
     private volatile Instant awaySince;
     private volatile boolean feedStarted;
     private volatile String ackedEventId;
 
     SessionState(String clientId, Duration expiry) {
+        this(clientId, expiry, ConcurrentHashMap.newKeySet());
+    }
+
+    private SessionState(String clientId, Duration expiry, Set<Integer> awaitingRelease) {
         this.clientId = clientId;
         this.expiry = expiry;
+        this.awaitingRelease = awaitingRelease;
     }
 
     /** An operator's session as the alarm store kept it (after a restart, away since then at the latest). */
@@ -39,9 +48,8 @@ final class SessionState {
 
     /** The same session continued by a new connection, with a new expiry. */
     SessionState resumedWith(Duration newExpiry) {
-        SessionState s = new SessionState(clientId, newExpiry);
+        SessionState s = new SessionState(clientId, newExpiry, awaitingRelease);
         s.subscriptions.addAll(subscriptions);
-        s.awaitingRelease.addAll(awaitingRelease);
         s.feedStarted = feedStarted;
         s.ackedEventId = ackedEventId;
         return s;
