@@ -311,20 +311,49 @@ final class RealMqttClients {
 
     // ---- Paho, MQTT 3.1.1
 
-    private static final class Paho3 implements Connection {
-        private final MqttAsyncClient client;
+    /** What both Paho adapters keep: the CONNACK's session flag, the sockets they can kill, what arrived. */
+    private abstract static class PahoConnection implements Connection {
         private final boolean sessionPresent;
         private final KillableSockets sockets;
         private final BlockingQueue<Received> received;
         private final CompletableFuture<Integer> lost;
 
-        private Paho3(MqttAsyncClient client, boolean sessionPresent, KillableSockets sockets,
-                BlockingQueue<Received> received, CompletableFuture<Integer> lost) {
-            this.client = client;
+        PahoConnection(boolean sessionPresent, KillableSockets sockets, BlockingQueue<Received> received,
+                CompletableFuture<Integer> lost) {
             this.sessionPresent = sessionPresent;
             this.sockets = sockets;
             this.received = received;
             this.lost = lost;
+        }
+
+        @Override
+        public boolean sessionPresent() {
+            return sessionPresent;
+        }
+
+        @Override
+        public BlockingQueue<Received> received() {
+            return received;
+        }
+
+        @Override
+        public CompletableFuture<Integer> lost() {
+            return lost;
+        }
+
+        @Override
+        public void killSocket() throws IOException {
+            sockets.kill();
+        }
+    }
+
+    private static final class Paho3 extends PahoConnection {
+        private final MqttAsyncClient client;
+
+        private Paho3(MqttAsyncClient client, boolean sessionPresent, KillableSockets sockets,
+                BlockingQueue<Received> received, CompletableFuture<Integer> lost) {
+            super(sessionPresent, sockets, received, lost);
+            this.client = client;
         }
 
         static Connection connect(GatewayFixture fixture, String clientId, IssuedCertificate cert, Options options)
@@ -368,11 +397,6 @@ final class RealMqttClients {
         }
 
         @Override
-        public boolean sessionPresent() {
-            return sessionPresent;
-        }
-
-        @Override
         public Publish publish(String topic, byte[] payload, int qos) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             try {
@@ -404,23 +428,8 @@ final class RealMqttClients {
         }
 
         @Override
-        public BlockingQueue<Received> received() {
-            return received;
-        }
-
-        @Override
-        public CompletableFuture<Integer> lost() {
-            return lost;
-        }
-
-        @Override
         public boolean connected() {
             return client.isConnected();
-        }
-
-        @Override
-        public void killSocket() throws IOException {
-            sockets.kill();
         }
 
         @Override
@@ -442,12 +451,8 @@ final class RealMqttClients {
 
     // ---- Paho, MQTT 5
 
-    static final class Paho5 implements Connection {
+    static final class Paho5 extends PahoConnection {
         private final org.eclipse.paho.mqttv5.client.MqttAsyncClient client;
-        private final boolean sessionPresent;
-        private final KillableSockets sockets;
-        private final BlockingQueue<Received> received;
-        private final CompletableFuture<Integer> lost;
         /** Completed publishes as they went on the wire, to see which used a topic alias. */
         final List<WirePublish> sent = new CopyOnWriteArrayList<>();
 
@@ -456,11 +461,8 @@ final class RealMqttClients {
 
         private Paho5(org.eclipse.paho.mqttv5.client.MqttAsyncClient client, boolean sessionPresent,
                 KillableSockets sockets, BlockingQueue<Received> received, CompletableFuture<Integer> lost) {
+            super(sessionPresent, sockets, received, lost);
             this.client = client;
-            this.sessionPresent = sessionPresent;
-            this.sockets = sockets;
-            this.received = received;
-            this.lost = lost;
         }
 
         static Connection connect(GatewayFixture fixture, String clientId, IssuedCertificate cert, Options options)
@@ -518,11 +520,6 @@ final class RealMqttClients {
         }
 
         @Override
-        public boolean sessionPresent() {
-            return sessionPresent;
-        }
-
-        @Override
         public Publish publish(String topic, byte[] payload, int qos) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             var message = new org.eclipse.paho.mqttv5.common.MqttMessage(payload);
@@ -565,23 +562,8 @@ final class RealMqttClients {
         }
 
         @Override
-        public BlockingQueue<Received> received() {
-            return received;
-        }
-
-        @Override
-        public CompletableFuture<Integer> lost() {
-            return lost;
-        }
-
-        @Override
         public boolean connected() {
             return client.isConnected();
-        }
-
-        @Override
-        public void killSocket() throws IOException {
-            sockets.kill();
         }
 
         @Override
