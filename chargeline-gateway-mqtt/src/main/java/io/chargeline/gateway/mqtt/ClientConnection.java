@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,6 +58,7 @@ final class ClientConnection {
     private boolean closing;
     private DisconnectReason endReason = DisconnectReason.CONNECTION_LOST;
     private boolean willWanted = true;
+    private boolean reasonStringsWanted = true;
 
     ClientConnection(Channel channel, String clientId, boolean mqtt5, SessionState session, Will will,
             int clientReceiveMaximum, long clientMaxPacketBytes, GatewayServices services, EventLoopAcks loopAcks) {
@@ -153,7 +155,8 @@ final class ClientConnection {
                     session.awaitingRelease.add(head.packetId);
                 }
             }
-            channel.write(Packets.pubReply(head.type, head.packetId, head.reasonCode, head.reason), channel.voidPromise());
+            channel.write(Packets.pubReply(head.type, head.packetId, head.reasonCode, ackReason(head.reason)),
+                    channel.voidPromise());
             unflushed = true;
             if (head.type != MqttMessageType.PUBCOMP) {
                 services.metrics().pubackLatency(Duration.ofNanos(System.nanoTime() - head.receivedNanos));
@@ -280,6 +283,24 @@ final class ClientConnection {
             alarmFeed.outboundDrained();
         }
         return message;
+    }
+
+    /** The MQTT 5 client asked for no reason strings on acknowledgements (Request Problem Information 0). */
+    void withholdReasonStrings() {
+        reasonStringsWanted = false;
+    }
+
+    /**
+     * The reason string an acknowledgement may carry: none when the client asked for none, or when it would make
+     * the packet larger than the client's Maximum Packet Size (MQTT 5, 3.1.2.11.2 and 3.4.2.2.2).
+     */
+    private String ackReason(String reason) {
+        if (reason == null || !reasonStringsWanted) {
+            return null;
+        }
+        // fixed header (at most 2 bytes here), packet id 2, reason code 1, property length 1, property id 1, length 2
+        long size = 9L + reason.getBytes(StandardCharsets.UTF_8).length;
+        return size <= clientMaxPacketBytes ? reason : null;
     }
 
     /** Outbound publishes waiting for room in the client's receive maximum. */

@@ -129,6 +129,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         long maxPacket = intProperty(asked, MqttPropertyType.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE) & 0xFFFFFFFFL;
         ClientConnection connection = new ClientConnection(ctx.channel(), clientId, mqtt5, session.state(), will,
                 receiveMaximum, maxPacket, services, loopAcks);
+        if (mqtt5 && intProperty(asked, MqttPropertyType.REQUEST_PROBLEM_INFORMATION, 1) == 0) {
+            connection.withholdReasonStrings();
+        }
         ctx.channel().attr(DecodeFailureHandler.CONNECTION).set(connection);
         ClientConnection previous = services.sessions().takeOver(connection);
         if (previous != null) {

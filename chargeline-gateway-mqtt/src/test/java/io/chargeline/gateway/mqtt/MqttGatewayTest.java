@@ -1,5 +1,6 @@
 package io.chargeline.gateway.mqtt;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +16,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -47,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import javax.net.ssl.SSLSocket;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -504,19 +507,46 @@ class MqttGatewayTest {
                 .toList();
     }
 
+    @Test
+    void reasonStrings_onRefusedPublishes_unlessTheClientAskedForNoProblemInformation() throws Exception {
+        fixture.start();
+        fixture.charger("CH-other");
+        Mqtt5AsyncClient wantsThem = fixture.hivemq("CH-1");
+        Mqtt5AsyncClient refusesThem = Mqtt5Client.builder().identifier("CH-2").serverHost("127.0.0.1")
+                .serverPort(fixture.port()).sslConfig(fixture.hivemqTls(fixture.charger("CH-2"))).buildAsync();
+        refusesThem.connectWith().restrictions().requestProblemInformation(false).applyRestrictions().send()
+                .get(30, TimeUnit.SECONDS);
+
+        Mqtt5PubAck withReason = pubAck(wantsThem.publishWith().topic("telemetry/CH-other")
+                .qos(MqttQos.AT_LEAST_ONCE).payload(GatewayFixture.payload("CH-other", 0)).send());
+        Mqtt5PubAck withoutReason = pubAck(refusesThem.publishWith().topic("telemetry/CH-other")
+                .qos(MqttQos.AT_LEAST_ONCE).payload(GatewayFixture.payload("CH-other", 0)).send());
+
+        assertThat(withReason.getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(withReason.getReasonString()).map(Object::toString).get(as(InstanceOfAssertFactories.STRING))
+                .contains("telemetry/CH-1");
+        assertThat(withoutReason.getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(withoutReason.getReasonString()).isEmpty();
+        assertThat(fixture.store.stored).isEmpty();
+    }
+
+    private static Mqtt5PubAck pubAck(CompletableFuture<Mqtt5PublishResult> publish) throws Exception {
+        try {
+            return ((Mqtt5PublishResult.Mqtt5Qos1Result) publish.get(30, TimeUnit.SECONDS)).getPubAck();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Mqtt5PubAckException ack) {
+                return ack.getMqttMessage();
+            }
+            throw e;
+        }
+    }
+
     private static String payloadOf(Mqtt5Publish publish) {
         return new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8);
     }
 
     private static Mqtt5PubAckReasonCode pubAckCode(CompletableFuture<Mqtt5PublishResult> publish) throws Exception {
-        try {
-            return ((Mqtt5PublishResult.Mqtt5Qos1Result) publish.get(30, TimeUnit.SECONDS)).getPubAck().getReasonCode();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Mqtt5PubAckException ack) {
-                return ack.getMqttMessage().getReasonCode();
-            }
-            throw e;
-        }
+        return pubAck(publish).getReasonCode();
     }
 
     private static List<Mqtt5SubAckReasonCode> subAckCodes(CompletableFuture<Mqtt5SubAck> subscribe) throws Exception {
