@@ -14,7 +14,10 @@ public interface AlarmFeeds {
     /** The newest logged event's id. */
     Optional<String> lastEventId();
 
-    /** Inserts or replaces an operator's persistent alarm subscription; durable when it returns. */
+    /**
+     * Inserts or replaces an operator's persistent alarm subscription. Kept across a process crash; need not be
+     * synced (written on every acknowledgement: a power cut may lose the last ones, and those events go again).
+     */
     void saveFeed(AlarmFeed feed);
 
     List<AlarmFeed> feeds();

@@ -5,6 +5,8 @@ import io.chargeline.core.SerialWorker;
 import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmFeeds;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,7 @@ final class AlarmLog implements AutoCloseable {
 
     private final AlarmFeeds feeds;
     private final SerialWorker worker = new SerialWorker("chargeline-mqtt-alarm-log", 10_000);
+    private final Set<SessionState> savesWaiting = ConcurrentHashMap.newKeySet();
 
     AlarmLog(AlarmFeeds feeds) {
         this.feeds = feeds;
@@ -27,13 +30,22 @@ final class AlarmLog implements AutoCloseable {
         return feeds;
     }
 
-    /** Saves an operator's persistent session as it is now (subscriptions, last acknowledged event, away or not). */
+    /**
+     * Saves an operator's persistent session as it is when the write runs (subscriptions, last acknowledged event,
+     * away or not). Calls while a save is waiting join it, so a burst of acknowledgements costs one write.
+     */
     void keep(SessionState session) {
         if (ClientKind.of(session.clientId) != ClientKind.OPERATOR || !session.persistent() || !session.feedStarted()) {
             return;
         }
-        var feed = session.feed();
-        if (!worker.offer(() -> feeds.saveFeed(feed))) {
+        if (!savesWaiting.add(session)) {
+            return;
+        }
+        if (!worker.offer(() -> {
+            savesWaiting.remove(session);
+            feeds.saveFeed(session.feed());
+        })) {
+            savesWaiting.remove(session);
             LOG.warn("{}: alarm feed not saved, too many writes waiting", session.clientId);
         }
     }

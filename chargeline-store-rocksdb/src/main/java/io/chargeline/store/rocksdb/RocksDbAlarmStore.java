@@ -106,9 +106,14 @@ final class RocksDbAlarmStore implements AlarmStore {
         RocksCalls.write("alarm event log trim", () -> db.deleteRange(events, syncWrites, new byte[] {'0'}, end));
     }
 
+    /**
+     * Not synced: written on every acknowledgement an operator sends. A process crash keeps it (the WAL is written);
+     * a power cut may lose the last moments, and the client is then sent those events again.
+     */
     @Override
     public void saveFeed(AlarmFeed feed) {
-        RocksCalls.write("alarm feed write", () -> db.put(feeds, syncWrites, key(feed.clientId()), AlarmCodec.encode(feed)));
+        RocksCalls.write("alarm feed write",
+                () -> db.put(feeds, unsyncedWrites, key(feed.clientId()), AlarmCodec.encode(feed)));
     }
 
     @Override
