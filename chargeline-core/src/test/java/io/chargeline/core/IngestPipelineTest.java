@@ -2,6 +2,7 @@ package io.chargeline.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -125,6 +126,8 @@ class IngestPipelineTest {
             assertThat(l.topic()).isEqualTo("telemetry/BAD");
             assertThat(new String(l.payload(), StandardCharsets.UTF_8)).isEqualTo(new String(payload("BAD"), StandardCharsets.UTF_8));
         });
+        // arrivals are told after the acknowledgements went out, so after the futures above completed
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
         assertThat(told).containsExactly("A", "B");
         assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.UP);
     }
@@ -143,7 +146,7 @@ class IngestPipelineTest {
         assertThat(told).isEmpty();
         release.countDown();
         done.get(5, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 1);
     }
 
     @Test
