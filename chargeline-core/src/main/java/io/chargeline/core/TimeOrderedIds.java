@@ -22,7 +22,26 @@ public final class TimeOrderedIds {
             lastMillis = ++millis; // more than 65,536 in one millisecond: borrow the next one
             sequence = 0;
         }
-        return String.format("%012x%04x", millis, sequence++);
+        return format(millis, sequence++);
+    }
+
+    /** Makes every later id sort after {@code id}, one made by an earlier process, whatever the clock says now. */
+    public synchronized void continueAfter(String id) {
+        long millis = Long.parseLong(id.substring(0, 12), 16);
+        long nextSequence = Long.parseLong(id.substring(12), 16) + 1;
+        if (millis > lastMillis || millis == lastMillis && nextSequence > sequence) {
+            lastMillis = millis;
+            sequence = nextSequence;
+        }
+    }
+
+    /** The smallest id of {@code at}'s millisecond: ids made earlier sort before it, ids made then or later not. */
+    public static String firstAt(Instant at) {
+        return format(Math.max(0, at.toEpochMilli()), 0);
+    }
+
+    private static String format(long millis, long sequence) {
+        return String.format("%012x%04x", millis, sequence);
     }
 
     /** Whether {@code id} has the form of an id made here (for validating cursors and path parameters). */

@@ -58,8 +58,7 @@ public final class AlarmBook {
             putActive(alarm);
         }
         // after a restart the clock may be a little behind the newest logged event: ids must still grow
-        store.lastEventId().ifPresent(last ->
-                eventIds.next(Instant.ofEpochMilli(Long.parseLong(last.substring(0, 12), 16) + 1)));
+        store.lastEventId().ifPresent(eventIds::continueAfter);
     }
 
     /** Sends raised and cleared alarms to {@code more} as well, from now on (the gateway attaches once it is up). */

@@ -1,6 +1,7 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.Page;
+import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmFeed;
@@ -102,7 +103,7 @@ final class RocksDbAlarmStore implements AlarmStore {
     /** Event ids start with their time in hex milliseconds, so the log before a time is one key range. */
     @Override
     public void dropEventsBefore(Instant before) {
-        byte[] end = key(String.format("%012x%04x", Math.max(0, before.toEpochMilli()), 0));
+        byte[] end = key(TimeOrderedIds.firstAt(before));
         RocksCalls.write("alarm event log trim", () -> db.deleteRange(events, syncWrites, new byte[] {'0'}, end));
     }
 
