@@ -41,15 +41,15 @@ final class OperatorFeed {
         }
         started = true;
         SessionState session = connection.session;
-        if (!session.feedStarted()) {
+        boolean resumed = session.feedStarted();
+        if (!resumed) {
             session.startFeed(connection.services().alarmTopic().lastAnnounced());
-            connection.services().alarmLog().keep(session);
-            sent = session.ackedEventId();
-            return;
         }
         sent = session.ackedEventId();
-        replaying = true;
-        readPage();
+        if (resumed) {
+            replaying = true;
+            readPage();
+        }
     }
 
     void announced(AlarmEvent event) {

@@ -51,11 +51,9 @@ final class SubscribeHandler extends ChannelInboundHandlerAdapter {
                 granted = true;
             }
         }
-        if (granted) {
-            connection.services().alarmLog().keep(connection.session);
-            if (connection.kind == ClientKind.OPERATOR) {
-                connection.alarmFeed().start(); // before the SUBACK: what is announced once the client has it is sent
-            }
+        if (granted && connection.kind == ClientKind.OPERATOR) {
+            connection.alarmFeed().start(); // before the SUBACK: what is announced once the client has it is sent
+            connection.services().alarmLog().keep(connection.session); // with its feed's starting point
         }
         ctx.writeAndFlush(Packets.subAck(subscribe.variableHeader().messageId(), codes));
         if (granted && connection.kind == ClientKind.CHARGER) {
