@@ -38,6 +38,8 @@ public final class TelemetryValidator {
 
     private final Clock clock;
     private final Duration maxAge;
+    /** Until this instant the retention period reaches back to 1970 (worked out once: it is per message). */
+    private final Instant reachesBack1970Until;
 
     /**
      * @param maxAge the retention period: a record older than this would expire at once, so it is refused
@@ -48,6 +50,8 @@ public final class TelemetryValidator {
         if (maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("maxAge must be positive");
         }
+        this.reachesBack1970Until = maxAge.compareTo(Duration.between(OLDEST_TIMESTAMP, Instant.MAX)) >= 0
+                ? Instant.MAX : OLDEST_TIMESTAMP.plus(maxAge);
     }
 
     /**
@@ -124,8 +128,7 @@ public final class TelemetryValidator {
 
     /** The oldest timestamp accepted at {@code now}: the retention period back, and never before 1970. */
     public Instant oldestAccepted(Instant now) {
-        boolean reachesBack1970 = Duration.between(OLDEST_TIMESTAMP, now).compareTo(maxAge) <= 0;
-        return reachesBack1970 ? OLDEST_TIMESTAMP : now.minus(maxAge);
+        return now.isAfter(reachesBack1970Until) ? now.minus(maxAge) : OLDEST_TIMESTAMP;
     }
 
     /** The charger id in {@code telemetry/{id}}, or {@code null} if the topic has another shape. */
