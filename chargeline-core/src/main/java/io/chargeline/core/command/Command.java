@@ -68,6 +68,19 @@ public record Command(
         return new Command(id, chargerId, name, payloadJson, next, issuedAt, expiresAt, resultJson, all);
     }
 
+    /**
+     * FAILED on the server's side while still on its way ({@link CommandStatus#awaitsDelivery}), e.g. too large for
+     * the charger's connection: unlike a charger's FAILED reply it implies no delivery.
+     */
+    public Command failedUndelivered(Instant at) {
+        if (!status.awaitsDelivery()) {
+            return this;
+        }
+        List<Transition> all = new ArrayList<>(transitions);
+        all.add(new Transition(CommandStatus.FAILED, at));
+        return new Command(id, chargerId, name, payloadJson, CommandStatus.FAILED, issuedAt, expiresAt, resultJson, all);
+    }
+
     public Command withResult(String json) {
         return new Command(id, chargerId, name, payloadJson, status, issuedAt, expiresAt, json, transitions);
     }

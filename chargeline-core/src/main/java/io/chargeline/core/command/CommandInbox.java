@@ -12,6 +12,9 @@ public interface CommandInbox {
         public void delivered(String chargerId, String commandId) {}
 
         @Override
+        public void undeliverable(String chargerId, String commandId, String reason) {}
+
+        @Override
         public Reply reply(String chargerId, String commandId, byte[] payload) {
             return Reply.refused(Reply.Outcome.NOT_OPEN, "commands are not enabled");
         }
@@ -22,6 +25,12 @@ public interface CommandInbox {
 
     /** The charger acknowledged the command's PUBLISH. */
     void delivered(String chargerId, String commandId);
+
+    /**
+     * The charger's connection cannot take the command (MQTT 5: its packet would exceed the Maximum Packet Size the
+     * charger set), so it was not sent: the command fails with {@code reason} instead of waiting for its expiry.
+     */
+    void undeliverable(String chargerId, String commandId, String reason);
 
     /**
      * A reply from {@code chargerId} for {@code commandId}: {@code {"status":"IN_PROGRESS|SUCCEEDED|FAILED|REJECTED",

@@ -261,6 +261,17 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     }
 
     @Override
+    public void undeliverable(String chargerId, String commandId, String reason) {
+        writer.offer(() -> {
+            Command c = open.get(commandId);
+            if (c != null && c.chargerId().equals(chargerId) && c.status().awaitsDelivery()) {
+                LOG.info("{} command {} cannot be delivered: {}", chargerId, commandId, reason);
+                apply(c, c.failedUndelivered(clock.instant()), JSON.createObjectNode().put("error", reason).toString());
+            }
+        });
+    }
+
+    @Override
     public Reply reply(String chargerId, String commandId, byte[] payload) {
         Command c = open.get(commandId);
         if (c == null || !c.chargerId().equals(chargerId)) {
@@ -407,7 +418,11 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
 
     /** Stores {@code c} moved to {@code next} (with {@code result} when not null), then makes it visible. */
     private Command change(Command c, CommandStatus next, String result) {
-        Command changed = c.movedTo(next, clock.instant());
+        return apply(c, c.movedTo(next, clock.instant()), result);
+    }
+
+    private Command apply(Command c, Command moved, String result) {
+        Command changed = moved;
         if (result != null) {
             changed = changed.withResult(result);
         }

@@ -61,6 +61,28 @@ class CommandServiceTest {
     }
 
     @Test
+    void aCommandTheConnectionCannotTake_failsWithTheReason_withoutClaimingDelivery_andTheNextIsSent() {
+        devices.provision("CH-1", null);
+        Command large = service.issue("CH-1", "configure", "{\"blob\":\"xxxx\"}", null);
+        Command next = service.issue("CH-1", "reboot", null, null);
+        channel.subscribed.add("CH-1");
+        service.connected("CH-1", T0);
+        service.drain();
+
+        service.undeliverable("CH-1", large.id(), "not sent: too large");
+        service.undeliverable("CH-2", next.id(), "another charger's word counts for nothing");
+        service.drain();
+
+        Command failed = service.find("CH-1", large.id());
+        assertThat(failed.status()).isEqualTo(CommandStatus.FAILED);
+        assertThat(failed.resultJson()).isEqualTo("{\"error\":\"not sent: too large\"}");
+        assertThat(failed.transitions()).extracting(Command.Transition::status)
+                .containsExactly(CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.FAILED);
+        assertThat(channel.sent).containsExactly(large.id(), next.id());
+        assertThat(service.find("CH-1", next.id()).status()).isEqualTo(CommandStatus.SENT);
+    }
+
+    @Test
     void aPubackThatOvertakesTheSendConfirmation_stillRecordsSent() {
         devices.provision("CH-1", null);
         Command c = service.issue("CH-1", "reboot", null, null);

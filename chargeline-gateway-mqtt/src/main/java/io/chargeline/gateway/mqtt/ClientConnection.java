@@ -6,6 +6,7 @@ import io.chargeline.core.IngestResult;
 import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
@@ -267,9 +268,32 @@ final class ClientConnection {
         }
         int packetId = nextPacketId();
         outbound.put(packetId, message);
-        channel.writeAndFlush(Packets.publish(message.topic(), packetId, Unpooled.wrappedBuffer(message.payload()),
-                mqtt5 ? message.properties() : io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES),
-                channel.voidPromise());
+        ChannelFuture written = channel.writeAndFlush(Packets.publish(message.topic(), packetId,
+                Unpooled.wrappedBuffer(message.payload()),
+                mqtt5 ? message.properties() : io.netty.handler.codec.mqtt.MqttProperties.NO_PROPERTIES));
+        written.addListener(f -> {
+            if (f.cause() instanceof PacketSizeLimit.TooLarge tooLarge) {
+                discarded(packetId, tooLarge.getMessage());
+            }
+        });
+    }
+
+    /**
+     * An outbound publish the client's Maximum Packet Size does not allow was not sent. As MQTT-3.1.2-25 asks, the
+     * gateway goes on as if it had been delivered: the operator's feed moves past the alarm event (the alarm API
+     * still has it), and a command fails with the reason rather than waiting for an acknowledgement that cannot come.
+     */
+    private void discarded(int packetId, String why) {
+        OutboundMessage message = acknowledged(packetId);
+        if (message == null) {
+            return;
+        }
+        if (message.alarmEventId() != null) {
+            LOG.warn("{} alarm event {} not sent: {}", clientId, message.alarmEventId(), why);
+            alarmFeed.acknowledged(message.alarmEventId());
+        } else {
+            services.commands().undeliverable(clientId, message.commandId(), "not sent: " + why);
+        }
     }
 
     /** The client acknowledged an outbound publish; returns it, or null for an unknown packet id. */

@@ -132,6 +132,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (mqtt5 && intProperty(asked, MqttPropertyType.REQUEST_PROBLEM_INFORMATION, 1) == 0) {
             connection.withholdReasonStrings();
         }
+        if (asked.getProperty(MqttPropertyType.MAXIMUM_PACKET_SIZE.value()) != null) {
+            ctx.pipeline().addBefore(MqttGateway.ENCODER, PacketSizeLimit.NAME, new PacketSizeLimit(clientId, maxPacket));
+        }
         ctx.channel().attr(DecodeFailureHandler.CONNECTION).set(connection);
         ClientConnection previous = services.sessions().takeOver(connection);
         if (previous != null) {

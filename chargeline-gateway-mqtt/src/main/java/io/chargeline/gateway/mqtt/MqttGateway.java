@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttGateway implements DeviceSessions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
+    /** The pipeline name of the MQTT encoder, before which connections may add a {@link PacketSizeLimit}. */
+    static final String ENCODER = "encoder";
     /** A commit must answer within this; after it the message counts as not durable and the client is dropped. */
     static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(60);
     /** Client ids are charger ids (up to 128 characters) or {@code operator:<name>}. */
@@ -132,7 +134,7 @@ public final class MqttGateway implements DeviceSessions, AutoCloseable {
                         ch.pipeline()
                                 .addLast("tls", tls.ssl().newHandler(ch.alloc()))
                                 .addLast("decoder", new MqttDecoder(settings.limits().maxPacketBytes(), MAX_CLIENT_ID_LENGTH))
-                                .addLast("encoder", MqttEncoder.INSTANCE)
+                                .addLast(ENCODER, MqttEncoder.INSTANCE)
                                 .addLast("decode-failures", decodeFailures)
                                 .addLast(ConnectHandler.TIMEOUT, ConnectHandler.timeout(settings.limits().connectTimeout()))
                                 .addLast(ConnectHandler.NAME,

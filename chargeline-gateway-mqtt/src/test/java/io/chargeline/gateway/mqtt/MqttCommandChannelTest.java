@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.chargeline.core.command.Command;
+import io.chargeline.core.command.CommandInbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,5 +88,49 @@ class MqttCommandChannelTest {
         assertThat(fixture.gateway.commandChannel().send(Command.queued("0000018f00000004", "CH-away", "reboot", "{}",
                 now, now.plusSeconds(60))).get(10, TimeUnit.SECONDS)).isFalse();
         unsubscribed.disconnect().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void command_largerThanTheChargersMaximumPacketSize_isNotSent_andFailsWithTheReason_mqtt5() throws Exception {
+        List<String> undeliverable = new CopyOnWriteArrayList<>();
+        fixture = new GatewayFixture(dir);
+        fixture.commands = new CommandInbox() {
+            @Override
+            public void subscribed(String chargerId) {}
+
+            @Override
+            public void delivered(String chargerId, String commandId) {}
+
+            @Override
+            public void undeliverable(String chargerId, String commandId, String reason) {
+                undeliverable.add(chargerId + " " + commandId + " " + reason);
+            }
+
+            @Override
+            public Reply reply(String chargerId, String commandId, byte[] payload) {
+                return Reply.refused(Reply.Outcome.NOT_OPEN, "not in this test");
+            }
+        };
+        fixture.start();
+        Mqtt5AsyncClient charger = Mqtt5Client.builder().identifier("CH-1").serverHost("127.0.0.1")
+                .serverPort(fixture.port()).sslConfig(fixture.hivemqTls(fixture.charger("CH-1"))).buildAsync();
+        charger.connectWith().restrictions().maximumPacketSize(600).applyRestrictions().send().get(30, TimeUnit.SECONDS);
+        List<Mqtt5Publish> received = new CopyOnWriteArrayList<>();
+        charger.subscribeWith().topicFilter("commands/CH-1/#").qos(MqttQos.AT_LEAST_ONCE).callback(received::add)
+                .send().get(10, TimeUnit.SECONDS);
+        Instant now = Instant.now();
+        String large = "{\"config\":\"" + "x".repeat(2000) + "\"}";
+
+        assertThat(fixture.gateway.commandChannel().send(Command.queued("0000018f00000005", "CH-1", "configure", large,
+                now, now.plusSeconds(600))).get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(fixture.gateway.commandChannel().send(Command.queued("0000018f00000006", "CH-1", "reboot", "{}",
+                now, now.plusSeconds(600))).get(10, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1 && undeliverable.size() == 1);
+        assertThat(received.get(0).getTopic().toString()).isEqualTo("commands/CH-1/0000018f00000006");
+        assertThat(undeliverable.get(0)).startsWith("CH-1 0000018f00000005 not sent: the packet (")
+                .endsWith("exceeds the client's Maximum Packet Size of 600 bytes");
+        assertThat(charger.getState().isConnected()).isTrue();
+        charger.disconnect().get(10, TimeUnit.SECONDS);
     }
 }

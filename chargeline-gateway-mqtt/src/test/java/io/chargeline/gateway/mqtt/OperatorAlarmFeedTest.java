@@ -139,6 +139,26 @@ class OperatorAlarmFeedTest {
     }
 
     @Test
+    void eventLargerThanTheOperatorsMaximumPacketSize_isSkipped_asIfDelivered() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        Mqtt5AsyncClient small = operator(ids(received));
+        small.connectWith().cleanStart(false).sessionExpiryInterval(3600).restrictions().maximumPacketSize(100)
+                .applyRestrictions().send().get(30, TimeUnit.SECONDS);
+        subscribe(small);
+
+        AlarmEvent tooLarge = fixture.announce(alarm("CH-1"), WebhookEventType.ALARM_RAISED);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tooLarge.id().equals(acked()));
+        assertThat(small.getState().isConnected()).isTrue();
+        small.disconnect().get(10, TimeUnit.SECONDS);
+        Mqtt5AsyncClient back = operator(ids(received));
+        connect(back, false);
+        AlarmEvent next = fixture.announce(alarm("CH-2"), WebhookEventType.ALARM_RAISED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+        assertThat(received).containsExactly(next.id());
+    }
+
+    @Test
     void cleanStart_dropsTheKeptFeed_andGetsOnlyNewEvents() throws Exception {
         Mqtt5AsyncClient operator = operator(p -> {});
         connect(operator, false);
