@@ -95,6 +95,7 @@ public final class Platform implements AutoCloseable {
             LOG.warn("listening on {}: the MQTT port requires client certificates, but the HTTP API is plain HTTP; "
                     + "keep port {} on a trusted network or behind a TLS proxy", config.bindAddress(), config.httpPort());
         }
+        RetiredBrokerState.remove(dataDir);
         Path tlsDir = dataDir.resolve("tls");
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(tlsDir, clock);
         TlsFiles tls = TlsFiles.prepare(tlsDir, ca, config.hostnames(), clock);
