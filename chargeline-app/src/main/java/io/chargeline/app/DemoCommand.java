@@ -1,7 +1,7 @@
 package io.chargeline.app;
 
 import ch.qos.logback.classic.Level;
-import io.chargeline.core.DeviceService;
+import io.chargeline.core.device.DeviceService;
 import io.chargeline.tools.bench.ApiClient;
 import io.chargeline.tools.bench.Fleet;
 import java.io.PrintWriter;

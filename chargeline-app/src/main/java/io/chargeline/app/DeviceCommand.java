@@ -2,7 +2,7 @@ package io.chargeline.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chargeline.core.ClientKind;
+import io.chargeline.core.device.ClientKind;
 import io.chargeline.pki.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;

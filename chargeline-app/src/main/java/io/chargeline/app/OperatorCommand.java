@@ -1,6 +1,6 @@
 package io.chargeline.app;
 
-import io.chargeline.core.ClientKind;
+import io.chargeline.core.device.ClientKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -30,6 +30,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void coreBuildingBlocks_doNotDependOnTheFeaturesBuiltOnThem() {
+        noClasses().that().resideInAnyPackage("io.chargeline.core.telemetry..", "io.chargeline.core.device..",
+                        "io.chargeline.core.presence..", "io.chargeline.core.timing..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.chargeline.core.alarm..",
+                        "io.chargeline.core.command..", "io.chargeline.core.job..", "io.chargeline.core.artifact..",
+                        "io.chargeline.core.webhook..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("io.chargeline.core.timing..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.chargeline.core.telemetry..",
+                        "io.chargeline.core.device..", "io.chargeline.core.presence..")
+                .check(CLASSES);
+    }
+
+    @Test
     void adapters_doNotDependOnEachOther() {
         for (String adapter : ADAPTERS) {
             String[] others = ADAPTERS.stream().filter(a -> !a.equals(adapter)).toArray(String[]::new);

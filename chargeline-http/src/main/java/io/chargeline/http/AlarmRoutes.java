@@ -2,7 +2,6 @@ package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
@@ -11,6 +10,7 @@ import io.chargeline.core.alarm.AlarmBook;
 import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmType;
+import io.chargeline.core.device.ChargerIds;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Set;

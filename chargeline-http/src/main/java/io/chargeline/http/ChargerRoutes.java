@@ -2,15 +2,15 @@ package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
-import io.chargeline.core.Presence;
-import io.chargeline.core.PresenceLog;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.ChargerDirectory.ChargerView;
 import io.chargeline.core.alarm.ChargerStatus;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.device.ChargerIds;
+import io.chargeline.core.presence.Presence;
+import io.chargeline.core.presence.PresenceLog;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,11 +1,11 @@
 package io.chargeline.http;
 
-import io.chargeline.core.CertificateSubjects;
-import io.chargeline.core.ClientKind;
-import io.chargeline.core.DeviceService;
 import io.chargeline.core.ForbiddenException;
 import io.chargeline.core.artifact.Artifact;
 import io.chargeline.core.artifact.ArtifactService;
+import io.chargeline.core.device.CertificateSubjects;
+import io.chargeline.core.device.ClientKind;
+import io.chargeline.core.device.DeviceService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

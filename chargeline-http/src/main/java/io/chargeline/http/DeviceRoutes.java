@@ -2,12 +2,12 @@ package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.ClientKind;
-import io.chargeline.core.Device;
-import io.chargeline.core.DeviceService;
 import io.chargeline.core.InvalidRequestException;
-import io.chargeline.core.IssuedCertificate;
 import io.chargeline.core.Page;
+import io.chargeline.core.device.ClientKind;
+import io.chargeline.core.device.Device;
+import io.chargeline.core.device.DeviceService;
+import io.chargeline.core.device.IssuedCertificate;
 import io.javalin.http.Context;
 import java.util.Set;
 

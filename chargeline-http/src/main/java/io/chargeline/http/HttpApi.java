@@ -1,15 +1,15 @@
 package io.chargeline.http;
 
-import io.chargeline.core.DeviceService;
-import io.chargeline.core.QueryMetrics;
-import io.chargeline.core.TelemetryStore;
 import io.chargeline.core.alarm.AlarmBook;
-import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.alarm.ChargerDirectory;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
+import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.command.CommandService;
+import io.chargeline.core.device.DeviceService;
 import io.chargeline.core.job.JobService;
+import io.chargeline.core.telemetry.QueryMetrics;
+import io.chargeline.core.telemetry.TelemetryStore;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -1,8 +1,8 @@
 package io.chargeline.http;
 
-import io.chargeline.core.ChargerIds;
 import io.chargeline.core.InvalidRequestException;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.device.ChargerIds;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

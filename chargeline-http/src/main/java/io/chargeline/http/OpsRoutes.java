@@ -1,8 +1,8 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.DeadLetter;
-import io.chargeline.core.TelemetryStore;
+import io.chargeline.core.telemetry.DeadLetter;
+import io.chargeline.core.telemetry.TelemetryStore;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

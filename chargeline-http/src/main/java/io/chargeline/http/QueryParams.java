@@ -2,7 +2,7 @@ package io.chargeline.http;
 
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.timing.TimeOrderedIds;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;

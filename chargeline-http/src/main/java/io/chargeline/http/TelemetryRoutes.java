@@ -1,14 +1,14 @@
 package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.ChargerIds;
-import io.chargeline.core.HistoryQuery;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TelemetryRecord;
-import io.chargeline.core.QueryMetrics;
-import io.chargeline.core.QueryMetrics.QueryKind;
-import io.chargeline.core.TelemetryStore;
+import io.chargeline.core.device.ChargerIds;
+import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.QueryMetrics;
+import io.chargeline.core.telemetry.QueryMetrics.QueryKind;
+import io.chargeline.core.telemetry.TelemetryRecord;
+import io.chargeline.core.telemetry.TelemetryStore;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;

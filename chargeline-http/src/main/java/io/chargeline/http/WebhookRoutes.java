@@ -12,9 +12,9 @@ import io.chargeline.core.webhook.WebhookEventType;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Webhooks: register, list, one, delete, delivery history. The secret is accepted, never returned. */
 final class WebhookRoutes {

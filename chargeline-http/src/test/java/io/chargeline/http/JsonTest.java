@@ -3,7 +3,7 @@ package io.chargeline.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package io.chargeline.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chargeline.core.GatewayMetrics.ConnectRefusal;
-import io.chargeline.core.GatewayMetrics.DropReason;
-import io.chargeline.core.GatewayMetrics.TopicAction;
-import io.chargeline.core.QueryMetrics.QueryKind;
-import io.chargeline.core.RejectReason;
+import io.chargeline.core.device.GatewayMetrics.ConnectRefusal;
+import io.chargeline.core.device.GatewayMetrics.DropReason;
+import io.chargeline.core.device.GatewayMetrics.TopicAction;
+import io.chargeline.core.telemetry.QueryMetrics.QueryKind;
+import io.chargeline.core.telemetry.RejectReason;
 import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,11 @@
 package io.chargeline.pki;
 
-import io.chargeline.core.CertificateIssuer;
 import io.chargeline.core.InvalidRequestException;
-import io.chargeline.core.IssuedCertificate;
+import io.chargeline.core.device.CertificateIssuer;
+import io.chargeline.core.device.IssuedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -2,15 +2,15 @@ package io.chargeline.core.alarm;
 
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.timing.TimeOrderedIds;
 import io.chargeline.core.webhook.WebhookEventType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;

@@ -1,10 +1,10 @@
 package io.chargeline.core.alarm;
 
-import io.chargeline.core.Device;
-import io.chargeline.core.DeviceService;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.Presence;
+import io.chargeline.core.device.Device;
+import io.chargeline.core.device.DeviceService;
+import io.chargeline.core.presence.Presence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

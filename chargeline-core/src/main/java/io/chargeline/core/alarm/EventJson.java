@@ -2,7 +2,7 @@ package io.chargeline.core.alarm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.JsonTimestamps;
+import io.chargeline.core.telemetry.JsonTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 

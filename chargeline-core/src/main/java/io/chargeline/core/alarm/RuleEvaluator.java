@@ -1,14 +1,14 @@
 package io.chargeline.core.alarm;
 
-import io.chargeline.core.DeadlineLoop;
-import io.chargeline.core.DeadlineQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TelemetryRecord;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.telemetry.TelemetryRecord;
+import io.chargeline.core.timing.DeadlineLoop;
+import io.chargeline.core.timing.DeadlineQueue;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

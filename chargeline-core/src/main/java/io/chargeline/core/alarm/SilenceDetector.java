@@ -1,7 +1,7 @@
 package io.chargeline.core.alarm;
 
-import io.chargeline.core.DeadlineLoop;
-import io.chargeline.core.DeadlineQueue;
+import io.chargeline.core.timing.DeadlineLoop;
+import io.chargeline.core.timing.DeadlineQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

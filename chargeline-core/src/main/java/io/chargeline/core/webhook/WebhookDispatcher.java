@@ -1,14 +1,13 @@
 package io.chargeline.core.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.DeadlineQueue;
-import io.chargeline.core.JsonTimestamps;
-import io.chargeline.core.PresenceListener;
-import io.chargeline.core.TimeOrderedIds;
-import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmEvents;
 import io.chargeline.core.alarm.EventJson;
+import io.chargeline.core.presence.PresenceListener;
+import io.chargeline.core.telemetry.JsonTimestamps;
+import io.chargeline.core.timing.DeadlineQueue;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

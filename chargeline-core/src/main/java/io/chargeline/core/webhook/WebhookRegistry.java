@@ -3,7 +3,7 @@ package io.chargeline.core.webhook;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.MutableClock;
-import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chargeline.core.ConflictException;
-import io.chargeline.core.DeviceService;
-import io.chargeline.core.FakeCertificateIssuer;
-import io.chargeline.core.InMemoryDeviceRegistry;
 import io.chargeline.core.MutableClock;
 import io.chargeline.core.NotFoundException;
-import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.command.CommandInbox.Reply;
+import io.chargeline.core.device.DeviceService;
+import io.chargeline.core.device.FakeCertificateIssuer;
+import io.chargeline.core.device.InMemoryDeviceRegistry;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.ClientKind;
-import io.chargeline.core.SerialWorker;
 import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmFeeds;
+import io.chargeline.core.device.ClientKind;
+import io.chargeline.core.timing.SerialWorker;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,9 +1,9 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.ClientKind;
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.IngestResult;
-import io.chargeline.core.PresenceListener.DisconnectReason;
+import io.chargeline.core.device.ClientKind;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
+import io.chargeline.core.telemetry.IngestResult;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,6 +1,6 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.timing.TimeOrderedIds;
 
 /** {@code commands/{chargerId}/{commandId}} carries a command; {@code .../reply} the charger's answers. */
 final class CommandTopics {

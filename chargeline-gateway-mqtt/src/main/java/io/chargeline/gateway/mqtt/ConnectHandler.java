@@ -1,11 +1,11 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.CertificateSubjects;
-import io.chargeline.core.ClientKind;
-import io.chargeline.core.DeviceService;
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.GatewayMetrics.ConnectRefusal;
-import io.chargeline.core.PresenceListener.DisconnectReason;
+import io.chargeline.core.device.CertificateSubjects;
+import io.chargeline.core.device.ClientKind;
+import io.chargeline.core.device.DeviceService;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.device.GatewayMetrics.ConnectRefusal;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,10 +1,10 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.DeviceService;
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.IngestPipeline;
-import io.chargeline.core.PresenceListener;
 import io.chargeline.core.command.CommandInbox;
+import io.chargeline.core.device.DeviceService;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.presence.PresenceListener;
+import io.chargeline.core.telemetry.IngestPipeline;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.function.Predicate;

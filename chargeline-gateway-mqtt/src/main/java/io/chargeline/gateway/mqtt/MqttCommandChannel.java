@@ -2,9 +2,9 @@ package io.chargeline.gateway.mqtt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.JsonTimestamps;
 import io.chargeline.core.command.Command;
 import io.chargeline.core.command.CommandChannel;
+import io.chargeline.core.telemetry.JsonTimestamps;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import java.io.IOException;

@@ -1,15 +1,15 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.DeviceService;
-import io.chargeline.core.DeviceSessions;
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.IngestPipeline;
-import io.chargeline.core.PresenceListener;
-import io.chargeline.core.PresenceListener.DisconnectReason;
 import io.chargeline.core.alarm.AlarmEvents;
 import io.chargeline.core.alarm.AlarmFeeds;
 import io.chargeline.core.command.CommandChannel;
 import io.chargeline.core.command.CommandInbox;
+import io.chargeline.core.device.DeviceService;
+import io.chargeline.core.device.DeviceSessions;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.presence.PresenceListener;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
+import io.chargeline.core.telemetry.IngestPipeline;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

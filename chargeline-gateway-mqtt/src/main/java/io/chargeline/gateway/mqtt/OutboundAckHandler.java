@@ -1,7 +1,7 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.PresenceListener.DisconnectReason;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttMessage;

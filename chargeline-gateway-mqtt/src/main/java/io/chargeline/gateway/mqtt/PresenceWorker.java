@@ -1,7 +1,7 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.PresenceListener;
-import io.chargeline.core.SerialWorker;
+import io.chargeline.core.presence.PresenceListener;
+import io.chargeline.core.timing.SerialWorker;
 import java.time.Instant;
 
 /** Tells presence of connects and disconnects on a thread of its own, in order, so event loops never wait on it. */

@@ -1,7 +1,7 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.ClientKind;
 import io.chargeline.core.alarm.AlarmFeed;
+import io.chargeline.core.device.ClientKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.ClientKind;
-import io.chargeline.core.GatewayMetrics;
+import io.chargeline.core.device.ClientKind;
+import io.chargeline.core.device.GatewayMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;

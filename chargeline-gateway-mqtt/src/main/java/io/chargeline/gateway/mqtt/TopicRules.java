@@ -1,7 +1,7 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.ChargerIds;
-import io.chargeline.core.ClientKind;
+import io.chargeline.core.device.ChargerIds;
+import io.chargeline.core.device.ClientKind;
 
 /**
  * Topic rules: a charger publishes only to {@code telemetry/{itsId}} and to replies {@code

@@ -2,12 +2,12 @@ package io.chargeline.gateway.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.IngestResult;
-import io.chargeline.core.PresenceListener;
-import io.chargeline.core.RejectReason;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.command.CommandInbox;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.presence.PresenceListener;
+import io.chargeline.core.telemetry.IngestResult;
+import io.chargeline.core.telemetry.RejectReason;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;

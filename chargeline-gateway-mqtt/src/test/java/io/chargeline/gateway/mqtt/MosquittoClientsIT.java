@@ -4,9 +4,9 @@ import static io.chargeline.gateway.mqtt.GatewayFixture.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.chargeline.core.IssuedCertificate;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.command.Command;
+import io.chargeline.core.device.IssuedCertificate;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,10 @@ package io.chargeline.gateway.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.chargeline.core.GatewayMetrics;
-import io.chargeline.core.IssuedCertificate;
-import io.chargeline.core.PipelineSettings;
-import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.device.GatewayMetrics;
+import io.chargeline.core.device.IssuedCertificate;
+import io.chargeline.core.telemetry.PipelineSettings;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;

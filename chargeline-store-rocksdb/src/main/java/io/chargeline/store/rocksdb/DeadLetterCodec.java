@@ -1,7 +1,7 @@
 package io.chargeline.store.rocksdb;
 
-import io.chargeline.core.DeadLetter;
-import io.chargeline.core.RejectReason;
+import io.chargeline.core.telemetry.DeadLetter;
+import io.chargeline.core.telemetry.RejectReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

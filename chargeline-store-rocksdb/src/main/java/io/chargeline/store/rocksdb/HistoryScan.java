@@ -1,8 +1,8 @@
 package io.chargeline.store.rocksdb;
 
-import io.chargeline.core.HistoryQuery;
 import io.chargeline.core.Page;
-import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

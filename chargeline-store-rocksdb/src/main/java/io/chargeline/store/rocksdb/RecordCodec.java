@@ -1,7 +1,7 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.StorageException;
-import io.chargeline.core.TelemetryRecord;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

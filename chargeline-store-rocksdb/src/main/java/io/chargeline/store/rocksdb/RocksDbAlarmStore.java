@@ -1,13 +1,13 @@
 package io.chargeline.store.rocksdb;
 
 import io.chargeline.core.Page;
-import io.chargeline.core.TimeOrderedIds;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmFeed;
 import io.chargeline.core.alarm.AlarmQuery;
 import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmStore;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

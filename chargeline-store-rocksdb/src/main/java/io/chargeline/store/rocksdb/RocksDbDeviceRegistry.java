@@ -1,9 +1,9 @@
 package io.chargeline.store.rocksdb;
 
-import io.chargeline.core.Device;
-import io.chargeline.core.DeviceRegistry;
 import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
+import io.chargeline.core.device.Device;
+import io.chargeline.core.device.DeviceRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

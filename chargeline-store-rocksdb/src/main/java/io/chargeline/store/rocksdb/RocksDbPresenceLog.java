@@ -1,9 +1,9 @@
 package io.chargeline.store.rocksdb;
 
-import io.chargeline.core.Presence;
-import io.chargeline.core.PresenceListener.DisconnectReason;
-import io.chargeline.core.PresenceLog;
-import io.chargeline.core.TimeOrderedIds;
+import io.chargeline.core.presence.Presence;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
+import io.chargeline.core.presence.PresenceLog;
+import io.chargeline.core.timing.TimeOrderedIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package io.chargeline.store.rocksdb;
 
-import io.chargeline.core.DeviceRegistry;
+import io.chargeline.core.StorageException;
+import io.chargeline.core.alarm.AlarmStore;
 import io.chargeline.core.artifact.ArtifactStore;
 import io.chargeline.core.command.CommandStore;
+import io.chargeline.core.device.DeviceRegistry;
 import io.chargeline.core.job.JobStore;
-import io.chargeline.core.PresenceLog;
-import io.chargeline.core.StorageException;
-import io.chargeline.core.TelemetryStore;
-import io.chargeline.core.alarm.AlarmStore;
+import io.chargeline.core.presence.PresenceLog;
+import io.chargeline.core.telemetry.TelemetryStore;
 import io.chargeline.core.webhook.WebhookStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.chargeline.store.rocksdb;
 
-import io.chargeline.core.DeadLetter;
-import io.chargeline.core.HistoryQuery;
 import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
-import io.chargeline.core.TelemetryRecord;
-import io.chargeline.core.TelemetryStore;
+import io.chargeline.core.telemetry.DeadLetter;
+import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.TelemetryRecord;
+import io.chargeline.core.telemetry.TelemetryStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,7 +3,6 @@ package io.chargeline.store.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chargeline.core.Page;
-import io.chargeline.core.TelemetryRecord;
 import io.chargeline.core.alarm.Alarm;
 import io.chargeline.core.alarm.AlarmEvent;
 import io.chargeline.core.alarm.AlarmFeed;
@@ -12,6 +11,7 @@ import io.chargeline.core.alarm.AlarmRule;
 import io.chargeline.core.alarm.AlarmState;
 import io.chargeline.core.alarm.AlarmStore;
 import io.chargeline.core.alarm.ClearReason;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import io.chargeline.core.webhook.WebhookEventType;
 import java.time.Duration;
 import java.time.Instant;

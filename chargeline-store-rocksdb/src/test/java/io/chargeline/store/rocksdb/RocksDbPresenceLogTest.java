@@ -2,9 +2,9 @@ package io.chargeline.store.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chargeline.core.Presence;
-import io.chargeline.core.PresenceListener.DisconnectReason;
-import io.chargeline.core.PresenceLog;
+import io.chargeline.core.presence.Presence;
+import io.chargeline.core.presence.PresenceListener.DisconnectReason;
+import io.chargeline.core.presence.PresenceLog;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.chargeline.core.IssuedCertificate;
+import io.chargeline.core.device.IssuedCertificate;
 import io.chargeline.pki.CertificateAuthority;
 import io.chargeline.pki.PemKeyStores;
 import java.net.Socket;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chargeline.core.TelemetryValidator;
-import io.chargeline.core.ValidationOutcome;
+import io.chargeline.core.telemetry.TelemetryValidator;
+import io.chargeline.core.telemetry.ValidationOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

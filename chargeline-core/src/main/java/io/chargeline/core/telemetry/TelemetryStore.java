@@ -1,0 +1,52 @@
+package io.chargeline.core.telemetry;
+
+import io.chargeline.core.Page;
+import io.chargeline.core.StorageException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable home of telemetry and of refused messages. Implementations are thread-safe for reads; {@link
+ * #commit} is called from one writer thread.
+ */
+public interface TelemetryStore extends AutoCloseable {
+
+    /**
+     * Writes records (replacing any with the same charger and timestamp) and dead letters atomically. Returns
+     * only once the write is durable; throws {@link StorageException} when it is not, and then nothing was
+     * written.
+     *
+     * <p>A record the store cannot encode is left out rather than failing the others, and returned: the rest
+     * are written.
+     *
+     * @return the records of {@code records} that were not written, by index, with why
+     */
+    List<Unstorable> commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters);
+
+    /** A record {@link #commit} left out: its index in the committed list, and why, in words. */
+    record Unstorable(int index, String detail) {}
+
+    /** The record with the greatest timestamp for this charger. */
+    Optional<TelemetryRecord> latest(String chargerId);
+
+    Page<TelemetryRecord> history(HistoryQuery query);
+
+    /** How many records the charger has with {@code from <= timestamp < to}. */
+    long count(String chargerId, Instant from, Instant to);
+
+    /**
+     * Each charger's receive time of its last stored record, for re-arming silence alarms after a restart.
+     * Written with the records, in the same commit.
+     */
+    java.util.Map<String, Instant> lastReceived();
+
+    /** The newest dead letters first. */
+    List<DeadLetter> recentDeadLetters(int limit);
+
+    /** Drops whatever the retention policy says has expired at {@code now}; returns how many buckets went. */
+    int expire(Instant now);
+
+    @Override
+    void close();
+}
