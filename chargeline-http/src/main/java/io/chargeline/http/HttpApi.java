@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * /telemetry/{chargerId}}.
  */
 public final class HttpApi implements AutoCloseable {
+    /** Request line and headers together, beyond which Jetty answers 431 (414 for the request line alone). */
+    static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Javalin app;
@@ -92,6 +94,8 @@ public final class HttpApi implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxRequestBytes();
+            // a fleet query names up to 1,000 chargers in its URL: Jetty's 8 KiB would hold about 300 ids
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES));
             config.jetty.host = settings.bindAddress();
             config.jetty.port = settings.port();
             config.routes.before(ctx -> authenticate(ctx, s.apiKeys()));
@@ -101,6 +105,7 @@ public final class HttpApi implements AutoCloseable {
                     .get("/telemetry/{chargerId}", telemetry::latest)
                     .get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history)
                     .get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count)
+                    .get("/api/v1/telemetry/latest", telemetry::fleetLatest)
                     .post("/api/v1/devices", devices::create)
                     .get("/api/v1/devices", devices::list)
                     .get("/api/v1/devices/{id}", devices::get)

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
+import io.chargeline.core.telemetry.DataFields;
 import io.chargeline.core.telemetry.JsonTimestamps;
 import io.chargeline.core.telemetry.TelemetryRecord;
 import java.io.IOException;
@@ -63,10 +64,17 @@ final class Json {
 
     /** The seed-compatible telemetry shape: chargerId, timestamp, data, metadata{receivedAt, processedAt}. */
     static ObjectNode telemetry(TelemetryRecord r) {
+        return telemetry(r, DataFields.ALL);
+    }
+
+    /** The same shape with only the {@code data} fields asked for. */
+    static ObjectNode telemetry(TelemetryRecord r, DataFields fields) {
         ObjectNode node = MAPPER.createObjectNode()
                 .put("chargerId", r.chargerId())
                 .put("timestamp", JsonTimestamps.formatRecordTimestamp(r.timestamp()));
-        if (r.dataJson() == null) {
+        if (!fields.all()) {
+            node.set("data", fields.select(r.dataJson()));
+        } else if (r.dataJson() == null) {
             node.putObject("data");
         } else {
             node.putRawValue("data", new RawValue(r.dataJson()));

@@ -2,6 +2,7 @@ package io.chargeline.http;
 
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
+import io.chargeline.core.device.ChargerIds;
 import io.chargeline.core.timing.TimeOrderedIds;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -10,7 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Query-parameter parsing with errors that name the parameter and the expected form. */
 final class QueryParams {
@@ -53,6 +57,31 @@ final class QueryParams {
             throw new NotFoundException("no " + what + " " + id);
         }
         return id;
+    }
+
+    /**
+     * The required {@code chargerIds} parameter: comma-separated charger ids, at most {@code max} distinct ones, in
+     * the order given (repeats dropped).
+     */
+    static List<String> chargerIds(Context ctx, int max) {
+        String raw = ctx.queryParam("chargerIds");
+        if (raw == null || raw.isEmpty()) {
+            throw new InvalidRequestException("chargerIds is required: comma-separated charger ids, at most " + max);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        String[] all = raw.split(",", -1);
+        for (int i = 0; i < all.length; i++) {
+            if (!ChargerIds.isValid(all[i])) {
+                throw new InvalidRequestException("chargerIds: entry " + (i + 1) + " is not a charger id; each must "
+                        + "match ^[A-Za-z0-9_-]{1,128}$");
+            }
+            ids.add(all[i]);
+        }
+        if (ids.size() > max) {
+            throw new InvalidRequestException("chargerIds names " + ids.size() + " chargers; at most " + max
+                    + " per request");
+        }
+        return List.copyOf(ids);
     }
 
     static Instant instant(Context ctx, String name, Instant defaultValue) {

@@ -1,9 +1,11 @@
 package io.chargeline.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.device.ChargerIds;
+import io.chargeline.core.telemetry.DataFields;
 import io.chargeline.core.telemetry.HistoryQuery;
 import io.chargeline.core.telemetry.QueryMetrics;
 import io.chargeline.core.telemetry.QueryMetrics.QueryKind;
@@ -13,11 +15,16 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** Latest record (reference-compatible) and paged history of one charger. */
+/** Latest record (reference-compatible), paged history of one charger, and the fleet's latest records. */
 final class TelemetryRoutes {
     private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    /** The most chargers one fleet-latest request names. */
+    static final int MAX_FLEET_CHARGERS = 1000;
 
     private final TelemetryStore store;
     private final Clock clock;
@@ -64,17 +71,40 @@ final class TelemetryRoutes {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
-    /** GET /api/v1/chargers/{chargerId}/telemetry?from=&to=&limit=&order=&cursor= */
+    /** GET /api/v1/chargers/{chargerId}/telemetry?from=&to=&limit=&order=&cursor=&fields= */
     void history(Context ctx) {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
         Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
         Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        DataFields fields = DataFields.parse(ctx.queryParam("fields"));
         HistoryQuery query = new HistoryQuery(chargerId, from, to, QueryParams.limit(ctx),
                 QueryParams.descending(ctx), ctx.queryParam("cursor"));
         long start = System.nanoTime();
         Page<TelemetryRecord> page = store.history(query);
         metrics.queryDuration(QueryKind.HISTORY, Duration.ofNanos(System.nanoTime() - start));
-        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(), Json::telemetry,
-                page.nextCursor())));
+        ctx.contentType("application/json").result(Json.bytes(Json.list(page.items(),
+                r -> Json.telemetry(r, fields), page.nextCursor())));
+    }
+
+    /**
+     * GET /api/v1/telemetry/latest?chargerIds=a,b,c&fields=: each named charger's newest record, in the order named;
+     * {@code missing} lists those without one (never seen, or their data expired).
+     */
+    void fleetLatest(Context ctx) {
+        List<String> chargerIds = QueryParams.chargerIds(ctx, MAX_FLEET_CHARGERS);
+        DataFields fields = DataFields.parse(ctx.queryParam("fields"));
+        long start = System.nanoTime();
+        List<TelemetryRecord> found = store.latest(chargerIds);
+        metrics.queryDuration(QueryKind.LATEST, Duration.ofNanos(System.nanoTime() - start));
+        Set<String> seen = new HashSet<>();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        for (TelemetryRecord r : found) {
+            items.add(Json.telemetry(r, fields));
+            seen.add(r.chargerId());
+        }
+        ArrayNode missing = body.putArray("missing");
+        chargerIds.stream().filter(id -> !seen.contains(id)).forEach(missing::add);
+        ctx.contentType("application/json").result(Json.bytes(body));
     }
 }

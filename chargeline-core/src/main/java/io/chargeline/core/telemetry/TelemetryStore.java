@@ -30,6 +30,18 @@ public interface TelemetryStore extends AutoCloseable {
     /** The record with the greatest timestamp for this charger. */
     Optional<TelemetryRecord> latest(String chargerId);
 
+    /**
+     * {@link #latest(String)} of many chargers at once: those that have a record, in the order asked. Stores
+     * override it to read them in one go.
+     */
+    default List<TelemetryRecord> latest(List<String> chargerIds) {
+        List<TelemetryRecord> found = new java.util.ArrayList<>(chargerIds.size());
+        for (String id : chargerIds) {
+            latest(id).ifPresent(found::add);
+        }
+        return found;
+    }
+
     Page<TelemetryRecord> history(HistoryQuery query);
 
     /** How many records the charger has with {@code from <= timestamp < to}. */

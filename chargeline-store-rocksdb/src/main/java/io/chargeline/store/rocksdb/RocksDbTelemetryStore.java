@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
             for (String id : misses) {
                 keys.add(id.getBytes(StandardCharsets.US_ASCII));
             }
-            List<byte[]> stored = db.multiGetAsList(java.util.Collections.nCopies(keys.size(), latest), keys);
+            List<byte[]> stored = db.multiGetAsList(Collections.nCopies(keys.size(), latest), keys);
             for (int i = 0; i < misses.size(); i++) {
                 byte[] value = stored.get(i);
                 latestCache.put(misses.get(i), value == null ? Instant.MIN : RecordCodec.getInstant(ByteBuffer.wrap(value)));
@@ -180,27 +181,52 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         newest.forEach((id, ts) -> latestCache.merge(id, ts, (a, b) -> a.isAfter(b) ? a : b));
     }
 
+    /** Two multi-gets: the latest index for every charger, then each charger's newest record from its day bucket. */
     @Override
-    public Optional<TelemetryRecord> latest(String chargerId) {
+    public List<TelemetryRecord> latest(List<String> chargerIds) {
+        if (chargerIds.isEmpty()) {
+            return List.of();
+        }
         buckets.sharedLock().lock();
         try {
-            byte[] stored = db.get(latest, chargerId.getBytes(StandardCharsets.US_ASCII));
-            if (stored == null) {
-                return Optional.empty();
+            List<byte[]> ids = new ArrayList<>(chargerIds.size());
+            for (String id : chargerIds) {
+                ids.add(id.getBytes(StandardCharsets.US_ASCII));
             }
-            Instant ts = RecordCodec.getInstant(ByteBuffer.wrap(stored));
-            ColumnFamilyHandle bucket = buckets.all().get(TimeBuckets.dayOf(ts));
-            if (bucket == null) {
-                return Optional.empty();
+            List<byte[]> index = db.multiGetAsList(Collections.nCopies(ids.size(), latest), ids);
+            Map<LocalDate, ColumnFamilyHandle> all = buckets.all();
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (index.get(i) == null) {
+                    continue;
+                }
+                Instant ts = RecordCodec.getInstant(ByteBuffer.wrap(index.get(i)));
+                ColumnFamilyHandle bucket = all.get(TimeBuckets.dayOf(ts));
+                if (bucket != null) {
+                    handles.add(bucket);
+                    keys.add(TelemetryKeys.key(chargerIds.get(i), ts));
+                }
             }
-            byte[] key = TelemetryKeys.key(chargerId, ts);
-            byte[] value = db.get(bucket, key);
-            return value == null ? Optional.empty() : Optional.of(RecordCodec.decode(key, value));
+            List<byte[]> values = keys.isEmpty() ? List.of() : db.multiGetAsList(handles, keys);
+            List<TelemetryRecord> found = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                if (values.get(i) != null) {
+                    found.add(RecordCodec.decode(keys.get(i), values.get(i)));
+                }
+            }
+            return found;
         } catch (RocksDBException e) {
             throw new StorageException("RocksDB read failed: " + e.getMessage(), e);
         } finally {
             buckets.sharedLock().unlock();
         }
+    }
+
+    @Override
+    public Optional<TelemetryRecord> latest(String chargerId) {
+        List<TelemetryRecord> found = latest(List.of(chargerId));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     @Override

@@ -22,6 +22,17 @@ class RocksDbStorageTest extends StorageFixture {
     private static final Instant T0 = Instant.parse("2026-02-10T23:59:00Z");
 
     @Test
+    void latestOfMany_isEachChargersNewest_inTheOrderAsked_withoutThoseThatHaveNone() {
+        commit(record("CH-1", T0, "{\"n\":1}"), record("CH-2", T0.plusSeconds(86_400), "{\"n\":2}"),
+                record("CH-1", T0.plusSeconds(5), "{\"n\":3}"));
+
+        assertThat(storage.telemetry().latest(List.of("CH-2", "CH-none", "CH-1")))
+                .extracting(r -> r.chargerId() + " " + r.dataJson())
+                .containsExactly("CH-2 {\"n\":2}", "CH-1 {\"n\":3}");
+        assertThat(storage.telemetry().latest(List.<String>of())).isEmpty();
+    }
+
+    @Test
     void latest_isTheGreatestTimestamp_evenWhenWrittenOutOfOrder() {
         commit(record("CH-1", T0.plusSeconds(120), "{\"n\":2}"), record("CH-1", T0, "{\"n\":0}"));
         commit(record("CH-1", T0.plusSeconds(60), "{\"n\":1}"));

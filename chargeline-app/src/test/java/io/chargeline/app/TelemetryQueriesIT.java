@@ -1,0 +1,136 @@
+package io.chargeline.app;
+
+import static io.chargeline.app.TestPlatform.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** History with a field selection and the fleet's latest records, over records a real MQTT client published. */
+class TelemetryQueriesIT {
+    @TempDir
+    static Path dataDir;
+
+    static TestPlatform server;
+    static Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(600);
+
+    @BeforeAll
+    static void start() {
+        server = new TestPlatform(dataDir);
+        publish(server.provision("CH-q1"), t0, "{\"power\":7.40,\"voltage\":230,\"meter\":{\"energy\":1234.50,\"total\":9}}",
+                t0.plusSeconds(60), "{\"power\":11.0,\"voltage\":231,\"meter\":{\"energy\":1240.00}}");
+        publish(server.provision("CH-q2"), t0.plusSeconds(30), "{\"status\":\"Charging\"}");
+        server.provision("CH-q3"); // provisioned, never sent anything
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Publishes (timestamp, data) pairs at QoS 1: each PUBACK comes after the commit. */
+    private static void publish(Credentials charger, Object... timesAndData) {
+        Mqtt5BlockingClient client = charger.mqtt5(server.mqttPort());
+        client.connect();
+        for (int i = 0; i < timesAndData.length; i += 2) {
+            String payload = "{\"chargerId\":\"" + charger.chargerId() + "\",\"timestamp\":\"" + timesAndData[i]
+                    + "\",\"data\":" + timesAndData[i + 1] + "}";
+            client.publishWith().topic("telemetry/" + charger.chargerId()).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        }
+        client.disconnect();
+    }
+
+    @Test
+    void history_withFields_returnsOnlyThoseDataKeys_nestedAsStored() {
+        HttpResponse<String> response = server.get("/api/v1/chargers/CH-q1/telemetry?from=" + t0.minusSeconds(1)
+                + "&fields=power,meter.energy,current");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode items = TestPlatform.json(response).get("items");
+        assertThat(items).hasSize(2);
+        assertThat(response.body()).contains("\"data\":{\"power\":7.40,\"meter\":{\"energy\":1234.50}}")
+                .contains("\"data\":{\"power\":11.0,\"meter\":{\"energy\":1240.00}}");
+        assertThat(items.get(0).get("metadata").get("receivedAt").isTextual()).isTrue();
+    }
+
+    @Test
+    void fleetLatest_isEachChargersNewest_inTheOrderAsked_andNamesThoseWithout() {
+        HttpResponse<String> response = server.get(
+                "/api/v1/telemetry/latest?chargerIds=CH-q2,CH-q3,CH-q1,CH-q2,CH-never&fields=power,status");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = TestPlatform.json(response);
+        assertThat(body.get("items")).extracting(i -> i.get("chargerId").asText() + " " + i.get("data"))
+                .containsExactly("CH-q2 {\"status\":\"Charging\"}", "CH-q1 {\"power\":11.0}");
+        assertThat(body.get("items").get(1).get("timestamp").asText()).isEqualTo(t0.plusSeconds(60).toString()
+                .replace("Z", ".000Z"));
+        assertThat(body.get("missing")).extracting(JsonNode::asText).containsExactly("CH-q3", "CH-never");
+    }
+
+    @Test
+    void fleetLatest_takesAThousandChargersOfTwentyCharacters_inOneUrl() {
+        List<String> ids = new ArrayList<>(List.of("CH-q1"));
+        IntStream.range(1, 1000).forEach(i -> ids.add(String.format("CH-fleet-%011d", i)));
+
+        HttpResponse<String> response = server.get("/api/v1/telemetry/latest?chargerIds=" + String.join(",", ids));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = TestPlatform.json(response);
+        assertThat(body.get("items")).hasSize(1);
+        assertThat(body.get("missing")).hasSize(999);
+    }
+
+    @Test
+    void fleetLatest_ofMoreThanAThousand_is400() {
+        String ids = IntStream.range(0, 1001).mapToObj(i -> "C" + i).collect(Collectors.joining(","));
+
+        assertProblem(server.get("/api/v1/telemetry/latest?chargerIds=" + ids), 400, "at most 1000 per request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/api/v1/telemetry/latest",
+        "/api/v1/telemetry/latest?chargerIds=",
+        "/api/v1/telemetry/latest?chargerIds=CH-q1,,CH-q2",
+        "/api/v1/telemetry/latest?chargerIds=CH-q1,bad%20id",
+        "/api/v1/telemetry/latest?chargerIds=CH-q1&fields=meter..energy",
+        "/api/v1/chargers/CH-q1/telemetry?fields=,",
+        "/api/v1/chargers/CH-q1/telemetry?fields=power.",
+        "/api/v1/chargers/CH-q1/telemetry?fields=../etc/passwd",
+        "/api/v1/chargers/CH-q1/telemetry?fields=a%01b"
+    })
+    void badChargerIdsOrFields_are400Problems(String path) {
+        HttpResponse<String> response = server.get(path);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).get().asString()
+                .startsWith("application/problem+json");
+        String detail = TestPlatform.json(response).get("detail").asText();
+        assertThat(detail).containsAnyOf("chargerIds", "fields");
+    }
+
+    @Test
+    void fleetLatest_withoutKey_is401() {
+        HttpResponse<String> response = server.send(java.net.http.HttpRequest.newBuilder(
+                server.uri("/api/v1/telemetry/latest?chargerIds=CH-q1")).GET());
+
+        assertProblem(response, 401, "");
+    }
+}
