@@ -35,7 +35,8 @@ class TelemetryQueriesIT {
         server = new TestPlatform(dataDir);
         publish(server.provision("CH-q1"), t0, "{\"power\":7.40,\"voltage\":230,\"meter\":{\"energy\":1234.50,\"total\":9}}",
                 t0.plusSeconds(60), "{\"power\":11.0,\"voltage\":231,\"meter\":{\"energy\":1240.00}}");
-        publish(server.provision("CH-q2"), t0.plusSeconds(30), "{\"status\":\"Charging\"}");
+        publish(server.provision("CH-q2"), t0.plusSeconds(30), "{\"status\":\"Charging\"}",
+                t0.plusSeconds(90), "{\"status\":\"=HYPERLINK(\\\"x\\\")\",\"note\":\"a,b\\nc\",\"connectors\":[1,2]}");
         server.provision("CH-q3"); // provisioned, never sent anything
     }
 
@@ -78,7 +79,7 @@ class TelemetryQueriesIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = TestPlatform.json(response);
         assertThat(body.get("items")).extracting(i -> i.get("chargerId").asText() + " " + i.get("data"))
-                .containsExactly("CH-q2 {\"status\":\"Charging\"}", "CH-q1 {\"power\":11.0}");
+                .containsExactly("CH-q2 {\"status\":\"=HYPERLINK(\\\"x\\\")\"}", "CH-q1 {\"power\":11.0}");
         assertThat(body.get("items").get(1).get("timestamp").asText()).isEqualTo(t0.plusSeconds(60).toString()
                 .replace("Z", ".000Z"));
         assertThat(body.get("missing")).extracting(JsonNode::asText).containsExactly("CH-q3", "CH-never");
@@ -132,5 +133,50 @@ class TelemetryQueriesIT {
                 server.uri("/api/v1/telemetry/latest?chargerIds=CH-q1")).GET());
 
         assertProblem(response, 401, "");
+    }
+
+    @Test
+    void chargerExport_ndjson_isOneHistoryShapedRecordPerLine() {
+        HttpResponse<String> response = server.get("/api/v1/chargers/CH-q1/telemetry/export?from=" + t0.minusSeconds(1));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+        assertThat(response.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"CH-q1.ndjson\"");
+        List<String> lines = response.body().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("{\"chargerId\":\"CH-q1\",\"timestamp\":\"")
+                .contains("\"data\":{\"power\":7.40,\"voltage\":230,\"meter\":{\"energy\":1234.50,\"total\":9}}")
+                .contains("\"metadata\":{\"receivedAt\":\"");
+        assertThat(response.body()).endsWith("\n");
+    }
+
+    @Test
+    void fleetExport_csv_flattensData_quotesAndDefusesFormulas() {
+        HttpResponse<String> response = server.get("/api/v1/telemetry/export?format=csv&from=" + t0.minusSeconds(1));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
+        String[] rows = response.body().split("\r\n");
+        assertThat(rows[0]).isEqualTo("chargerId,timestamp,receivedAt,connectors,meter.energy,meter.total,note,power,"
+                + "status,voltage");
+        assertThat(rows).hasSize(5); // header and four records, CH-q1 before CH-q2 within the day
+        assertThat(rows[1]).startsWith("CH-q1,").endsWith(",,1234.50,9,,7.40,,230");
+        assertThat(rows[4]).startsWith("CH-q2,").endsWith(",\"[1,2]\",,,\"a,b\nc\",,\"'=HYPERLINK(\"\"x\"\")\",");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/api/v1/telemetry/export?format=xml",
+        "/api/v1/telemetry/export?from=2026-02-11T00:00:00Z&to=2026-02-10T00:00:00Z",
+        "/api/v1/telemetry/export?from=yesterday",
+        "/api/v1/chargers/bad%20id/telemetry/export",
+        "/api/v1/chargers/CH-q1/telemetry/export?format="
+    })
+    void badExportParameters_are400Problems(String path) {
+        HttpResponse<String> response = server.get(path);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).get().asString()
+                .startsWith("application/problem+json");
     }
 }

@@ -80,6 +80,7 @@ public final class HttpApi implements AutoCloseable {
 
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
+        TelemetryExport export = new TelemetryExport(s.store(), s.clock());
         DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
         DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators", ListCursor.OPERATORS);
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
@@ -106,6 +107,8 @@ public final class HttpApi implements AutoCloseable {
                     .get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history)
                     .get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count)
                     .get("/api/v1/telemetry/latest", telemetry::fleetLatest)
+                    .get("/api/v1/chargers/{chargerId}/telemetry/export", export::charger)
+                    .get("/api/v1/telemetry/export", export::fleet)
                     .post("/api/v1/devices", devices::create)
                     .get("/api/v1/devices", devices::list)
                     .get("/api/v1/devices/{id}", devices::get)

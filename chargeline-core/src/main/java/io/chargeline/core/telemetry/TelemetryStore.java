@@ -44,6 +44,13 @@ public interface TelemetryStore extends AutoCloseable {
 
     Page<TelemetryRecord> history(HistoryQuery query);
 
+    /**
+     * Up to {@code limit} records of all chargers with {@code from <= timestamp < to}, after {@code after} (the last
+     * record of the previous chunk; null to start): day by day, within a day by charger, then by time. Exports read
+     * a range in such chunks, so no read holds the store for long and memory stays at one chunk.
+     */
+    List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit);
+
     /** How many records the charger has with {@code from <= timestamp < to}. */
     long count(String chargerId, Instant from, Instant to);
 

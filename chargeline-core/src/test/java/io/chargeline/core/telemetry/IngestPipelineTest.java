@@ -318,6 +318,11 @@ class IngestPipelineTest {
         }
 
         @Override
+        public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
+            return List.of();
+        }
+
+        @Override
         public long count(String chargerId, Instant from, Instant to) {
             return 0;
         }

@@ -74,6 +74,11 @@ final class ControllableStore implements TelemetryStore {
     }
 
     @Override
+    public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
+        return List.of();
+    }
+
+    @Override
     public long count(String chargerId, Instant from, Instant to) {
         return 0;
     }

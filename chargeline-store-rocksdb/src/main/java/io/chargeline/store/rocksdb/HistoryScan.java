@@ -6,7 +6,9 @@ import io.chargeline.core.telemetry.TelemetryRecord;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -84,6 +86,52 @@ final class HistoryScan {
             }
         }
         return true;
+    }
+
+    /**
+     * A chunk of every charger's records in {@code [from, to)} after {@code after}, in bucket order. Keys outside
+     * the range (first and last day) are skipped by seeking past them, charger by charger, not by reading them.
+     */
+    static List<TelemetryRecord> fleetChunk(RocksDB db, NavigableMap<LocalDate, ColumnFamilyHandle> buckets,
+            Instant from, Instant to, TelemetryRecord after, int limit) {
+        List<TelemetryRecord> out = new ArrayList<>(Math.min(limit, 1024));
+        if (!from.isBefore(to)) {
+            return out;
+        }
+        LocalDate first = after == null ? TimeBuckets.dayOf(from) : TimeBuckets.dayOf(after.timestamp());
+        LocalDate last = TimeBuckets.dayOf(to.minusNanos(1));
+        if (first.isAfter(last)) {
+            return out;
+        }
+        for (Map.Entry<LocalDate, ColumnFamilyHandle> day : buckets.subMap(first, true, last, true).entrySet()) {
+            try (RocksIterator it = db.newIterator(day.getValue())) {
+                if (after != null && day.getKey().equals(first)) {
+                    byte[] resume = TelemetryKeys.key(after.chargerId(), after.timestamp());
+                    it.seek(resume);
+                    if (it.isValid() && Arrays.equals(it.key(), resume)) {
+                        it.next();
+                    }
+                } else {
+                    it.seekToFirst();
+                }
+                while (it.isValid() && out.size() < limit) {
+                    byte[] key = it.key();
+                    Instant ts = TelemetryKeys.timestamp(key);
+                    if (ts.isBefore(from)) {
+                        it.seek(TelemetryKeys.key(TelemetryKeys.chargerId(key), from));
+                    } else if (!ts.isBefore(to)) {
+                        it.seek(TelemetryKeys.endOfCharger(TelemetryKeys.chargerId(key)));
+                    } else {
+                        out.add(RecordCodec.decode(key, it.value()));
+                        it.next();
+                    }
+                }
+            }
+            if (out.size() >= limit) {
+                break;
+            }
+        }
+        return out;
     }
 
     /** Counts keys only; values are never decoded. */

@@ -240,6 +240,16 @@ final class RocksDbTelemetryStore implements TelemetryStore {
     }
 
     @Override
+    public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
+        buckets.sharedLock().lock();
+        try {
+            return HistoryScan.fleetChunk(db, buckets.all(), from, to, after, limit);
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+    }
+
+    @Override
     public long count(String chargerId, Instant from, Instant to) {
         buckets.sharedLock().lock();
         try {

@@ -1,0 +1,138 @@
+package io.chargeline.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.chargeline.core.InvalidRequestException;
+import io.chargeline.core.Page;
+import io.chargeline.core.device.ChargerIds;
+import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.JsonTimestamps;
+import io.chargeline.core.telemetry.TelemetryRecord;
+import io.chargeline.core.telemetry.TelemetryStore;
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Streams a range of records as NDJSON (one record per line, the history shape) or CSV. Records are read a chunk
+ * at a time, so memory stays at one chunk whatever the range, and a slow client only slows its own export.
+ */
+final class TelemetryExport {
+    static final int CHUNK = 1000;
+    /** CSV columns beyond the fixed ones; more distinct data fields than this in one range is a 400. */
+    static final int MAX_CSV_COLUMNS = 1000;
+    private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+
+    private final TelemetryStore store;
+    private final Clock clock;
+
+    TelemetryExport(TelemetryStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** GET /api/v1/chargers/{chargerId}/telemetry/export?from=&to=&format=ndjson|csv */
+    void charger(Context ctx) throws IOException {
+        String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
+        Range range = range(ctx);
+        export(ctx, chargerId, each -> {
+            String cursor = null;
+            do {
+                Page<TelemetryRecord> page = store.history(new HistoryQuery(chargerId, range.from, range.to, CHUNK,
+                        false, cursor));
+                page.items().forEach(each);
+                cursor = page.nextCursor();
+            } while (cursor != null);
+        });
+    }
+
+    /** GET /api/v1/telemetry/export?from=&to=&format=ndjson|csv: every charger, day by day, then by charger. */
+    void fleet(Context ctx) throws IOException {
+        Range range = range(ctx);
+        export(ctx, "fleet", each -> {
+            TelemetryRecord last = null;
+            List<TelemetryRecord> chunk;
+            do {
+                chunk = store.fleetChunk(range.from, range.to, last, CHUNK);
+                chunk.forEach(each);
+                last = chunk.isEmpty() ? null : chunk.get(chunk.size() - 1);
+            } while (chunk.size() == CHUNK);
+        });
+    }
+
+    private record Range(Instant from, Instant to) {}
+
+    private Range range(Context ctx) {
+        Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
+        Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        if (!from.isBefore(to)) {
+            throw new InvalidRequestException("from must be before to");
+        }
+        return new Range(from, to);
+    }
+
+    /** Reads the range once for NDJSON; twice for CSV, whose header must name every field first. */
+    private void export(Context ctx, String name, Consumer<Consumer<TelemetryRecord>> records) throws IOException {
+        String format = ctx.queryParamAsClass("format", String.class).getOrDefault("ndjson");
+        switch (format) {
+            case "ndjson" -> {
+                start(ctx, "application/x-ndjson", name + ".ndjson");
+                try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024);
+                        JsonGenerator json = Json.MAPPER.createGenerator(out)) {
+                    json.setRootValueSeparator(null);
+                    records.accept(r -> writeNdjson(json, r));
+                }
+            }
+            case "csv" -> {
+                TreeSet<String> columns = new TreeSet<>();
+                records.accept(r -> CsvRows.collectColumns(r.dataJson(), columns, MAX_CSV_COLUMNS));
+                start(ctx, "text/csv; charset=utf-8", name + ".csv");
+                try (Writer out = new OutputStreamWriter(new BufferedOutputStream(ctx.outputStream(), 64 * 1024),
+                        StandardCharsets.UTF_8)) {
+                    CsvRows rows = new CsvRows(out, List.copyOf(columns));
+                    rows.header();
+                    records.accept(rows::write);
+                }
+            }
+            default -> throw new InvalidRequestException("format must be ndjson or csv");
+        }
+    }
+
+    private static void start(Context ctx, String contentType, String filename) {
+        ctx.contentType(contentType);
+        ctx.header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    private static void writeNdjson(JsonGenerator json, TelemetryRecord r) {
+        try {
+            json.writeStartObject();
+            json.writeStringField("chargerId", r.chargerId());
+            json.writeStringField("timestamp", JsonTimestamps.formatRecordTimestamp(r.timestamp()));
+            json.writeFieldName("data");
+            if (r.dataJson() == null) {
+                json.writeRawValue("{}");
+            } else {
+                json.writeRawValue(r.dataJson());
+            }
+            json.writeObjectFieldStart("metadata");
+            json.writeStringField("receivedAt", Json.time(r.receivedAt()));
+            json.writeStringField("processedAt", Json.time(r.processedAt()));
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
