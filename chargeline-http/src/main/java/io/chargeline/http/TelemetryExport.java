@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * Streams a range of records as NDJSON (one record per line, the history shape) or CSV. Records are read a chunk
@@ -81,8 +82,23 @@ final class TelemetryExport {
         return new Range(from, to);
     }
 
-    /** Reads the range once for NDJSON; twice for CSV, whose header must name every field first. */
+    /**
+     * Reads the range once for NDJSON; twice for CSV, whose header must name every field first. A failure once the
+     * response has started drops the connection, so the client sees a cut transfer rather than an ending.
+     */
     private void export(Context ctx, String name, Consumer<Consumer<TelemetryRecord>> records) throws IOException {
+        try {
+            write(ctx, name, records);
+        } catch (RuntimeException | IOException e) {
+            if (ctx.res().isCommitted()) {
+                ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection()
+                        .close();
+            }
+            throw e;
+        }
+    }
+
+    private void write(Context ctx, String name, Consumer<Consumer<TelemetryRecord>> records) throws IOException {
         String format = ctx.queryParamAsClass("format", String.class).getOrDefault("ndjson");
         switch (format) {
             case "ndjson" -> {
