@@ -15,8 +15,10 @@ import io.chargeline.core.job.JobService;
 import io.chargeline.core.presence.Presence;
 import io.chargeline.core.presence.PresenceListener;
 import io.chargeline.core.telemetry.CommitHealth;
+import io.chargeline.core.telemetry.ChangeFeed;
 import io.chargeline.core.telemetry.IngestPipeline;
 import io.chargeline.core.telemetry.PipelineSettings;
+import io.chargeline.core.telemetry.TelemetryRecord;
 import io.chargeline.core.telemetry.TelemetryValidator;
 import io.chargeline.core.webhook.HostResolver;
 import io.chargeline.core.webhook.InterfaceAddresses;
@@ -149,15 +151,18 @@ public final class Platform implements AutoCloseable {
         jobs.start();
         shutdownOrder.push(jobs);
         TelemetryValidator validator = new TelemetryValidator(clock, config.retention());
+        ChangeFeed changes = new ChangeFeed();
+        changes.subscribe(change -> {
+            TelemetryRecord record = change.record();
+            if (devices.isRevoked(record.chargerId())) {
+                return; // committed after its revocation (it was in flight): not a sign of life
+            }
+            silence.telemetryReceived(record.chargerId(), record.receivedAt());
+            rules.received(record);
+            jobs.telemetryReceived(record);
+        });
         IngestPipeline pipeline = new IngestPipeline(storage.telemetry(), validator, clock, metrics,
-                PipelineSettings.DEFAULTS, record -> {
-                    if (devices.isRevoked(record.chargerId())) {
-                        return; // committed after its revocation (it was in flight): not a sign of life
-                    }
-                    silence.telemetryReceived(record.chargerId(), record.receivedAt());
-                    rules.received(record);
-                    jobs.telemetryReceived(record);
-                });
+                PipelineSettings.DEFAULTS, changes);
         shutdownOrder.push(pipeline);
         Presence presence = new Presence(storage.presence(), PresenceListener.all(dispatcher, commands));
 

@@ -40,7 +40,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Semaphore bytePermits;
     private final Thread writer;
-    private final TelemetryArrivals arrivals;
+    private final TelemetryChanges changes;
     private final CommitHealth health = new CommitHealth();
     private final RepeatedErrors errors;
     private final ConcurrentLinkedQueue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
@@ -48,13 +48,13 @@ public final class IngestPipeline implements AutoCloseable {
 
     public IngestPipeline(TelemetryStore store, TelemetryValidator validator, Clock clock, IngestMetrics metrics,
             PipelineSettings settings) {
-        this(store, validator, clock, metrics, settings, TelemetryArrivals.NONE);
+        this(store, validator, clock, metrics, settings, TelemetryChanges.NONE);
     }
 
-    /** @param arrivals told of each record once it is stored (liveness, value rules, update jobs) */
+    /** @param changes told of each record once it is stored, usually a {@link ChangeFeed} */
     public IngestPipeline(TelemetryStore store, TelemetryValidator validator, Clock clock, IngestMetrics metrics,
-            PipelineSettings settings, TelemetryArrivals arrivals) {
-        this.arrivals = Objects.requireNonNull(arrivals, "arrivals");
+            PipelineSettings settings, TelemetryChanges changes) {
+        this.changes = Objects.requireNonNull(changes, "changes");
         this.store = Objects.requireNonNull(store, "store");
         this.validator = Objects.requireNonNull(validator, "validator");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -251,19 +251,19 @@ public final class IngestPipeline implements AutoCloseable {
         if (!refused.isEmpty()) {
             commitDeadLetters(refused);
         }
-        tellArrivals(recordsOf);
+        tellChanges(recordsOf);
     }
 
-    /** After the acknowledgements went out: liveness and rules learn only of what was stored. */
-    private void tellArrivals(List<Pending> recordsOf) {
+    /** After the acknowledgements went out: the change feed learns only of what was stored. */
+    private void tellChanges(List<Pending> recordsOf) {
         for (Pending p : recordsOf) {
             if (p.result != IngestResult.STORED) {
                 continue;
             }
             try {
-                arrivals.received(p.record);
+                changes.changed(TelemetryChange.stored(p.record));
             } catch (RuntimeException e) {
-                LOG.error("{} stored telemetry could not be passed on to liveness and rules", p.record.chargerId(), e);
+                LOG.error("{} stored telemetry could not be passed on to the change feed", p.record.chargerId(), e);
             }
         }
     }

@@ -109,7 +109,7 @@ class IngestPipelineTest {
         store.unstorableCharger = "BAD";
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
-                record -> told.add(record.chargerId()));
+                change -> told.add(change.record().chargerId()));
 
         // the store holds the first commit, so all three share the second
         CompletableFuture<IngestResult> first = pipeline.submit("telemetry/A", "A", payload("A"), clock.instant());
@@ -130,19 +130,19 @@ class IngestPipelineTest {
             assertThat(l.topic()).isEqualTo("telemetry/BAD");
             assertThat(new String(l.payload(), StandardCharsets.UTF_8)).isEqualTo(new String(payload("BAD"), StandardCharsets.UTF_8));
         });
-        // arrivals are told after the acknowledgements went out, so after the futures above completed
+        // the change feed is told after the acknowledgements went out, so after the futures above completed
         await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
         assertThat(told).containsExactly("A", "B");
         assertThat(pipeline.commitHealth().status()).isEqualTo(CommitHealth.Status.UP);
     }
 
     @Test
-    void arrivals_areToldOnlyOnceTheRecordIsStored() throws Exception {
+    void changes_areToldOnlyOnceTheRecordIsStored() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RecordingStore store = new RecordingStore(release, false);
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
-                record -> told.add(record.chargerId()));
+                change -> told.add(change.record().chargerId()));
 
         CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
         store.awaitFirstCommitStarted();
@@ -154,11 +154,11 @@ class IngestPipelineTest {
     }
 
     @Test
-    void arrivals_areNeverToldOfAFailedCommit() {
+    void changes_areNeverToldOfAFailedCommit() {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), true);
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
-                record -> told.add(record.chargerId()));
+                change -> told.add(change.record().chargerId()));
 
         CompletableFuture<IngestResult> done = pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant());
 
@@ -168,10 +168,10 @@ class IngestPipelineTest {
     }
 
     @Test
-    void aThrowingArrivalsListener_failsNoAcknowledgementAndNoLaterCommit() throws Exception {
+    void aThrowingChangesListener_failsNoAcknowledgementAndNoLaterCommit() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
-                record -> {
+                change -> {
                     throw new IllegalStateException("listener bug");
                 });
 
@@ -224,11 +224,11 @@ class IngestPipelineTest {
     }
 
     @Test
-    void arrivals_areToldTheReceiveTimeOfValidTelemetryOnly() throws Exception {
+    void changes_carryTheReceiveTimeOfValidTelemetryOnly() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
-                record -> told.add(record.chargerId() + "@" + record.receivedAt()));
+                change -> told.add(change.record().chargerId() + "@" + change.record().receivedAt()));
         Instant receivedAt = Instant.now().minusSeconds(30); // the payload's own timestamp is an hour earlier
 
         pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), receivedAt).get(5, TimeUnit.SECONDS);
