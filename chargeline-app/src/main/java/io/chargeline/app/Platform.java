@@ -203,7 +203,7 @@ public final class Platform implements AutoCloseable {
                 new HttpApi.Services(storage.telemetry(), devices, operators, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
                         new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands, jobs, artifacts,
-                        deviceApi::artifactUrl));
+                        deviceApi::artifactUrl, changes));
         shutdownOrder.push(http);
     }
 

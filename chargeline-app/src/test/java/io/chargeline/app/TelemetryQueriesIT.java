@@ -179,4 +179,29 @@ class TelemetryQueriesIT {
         assertThat(response.headers().firstValue("Content-Type")).get().asString()
                 .startsWith("application/problem+json");
     }
+
+    @Test
+    void liveStream_pushesARecordOnceItsPublishIsAcknowledged_andNeedsTheKey() throws Exception {
+        Credentials charger = server.provision("CH-live");
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                server.uri("/api/v1/chargers/CH-live/telemetry/stream"));
+        assertProblem(server.send(request.copy().GET()), 401, "");
+        HttpResponse<java.io.InputStream> stream = java.net.http.HttpClient.newHttpClient().send(
+                request.header("Authorization", "Bearer " + TestPlatform.ADMIN_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+
+        Instant at = t0.plusSeconds(120);
+        publish(charger, at, "{\"power\":3.5}");
+
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("data: "));
+            assertThat(line).startsWith("data: {\"chargerId\":\"CH-live\",\"timestamp\":\"" + at.toString()
+                    .replace("Z", ".000Z") + "\",\"data\":{\"power\":3.5}");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import io.chargeline.core.artifact.ArtifactService;
 import io.chargeline.core.command.CommandService;
 import io.chargeline.core.device.DeviceService;
 import io.chargeline.core.job.JobService;
+import io.chargeline.core.telemetry.ChangeFeed;
 import io.chargeline.core.telemetry.QueryMetrics;
 import io.chargeline.core.telemetry.TelemetryStore;
 import io.chargeline.core.webhook.WebhookRegistry;
@@ -33,9 +34,11 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Javalin app;
+    private final LiveTelemetry live;
 
-    private HttpApi(Javalin app) {
+    private HttpApi(Javalin app, LiveTelemetry live) {
         this.app = app;
+        this.live = live;
     }
 
     /** What the API serves. */
@@ -56,7 +59,8 @@ public final class HttpApi implements AutoCloseable {
             CommandService commands,
             JobService jobs,
             ArtifactService artifacts,
-            Function<String, String> artifactUrl) {
+            Function<String, String> artifactUrl,
+            ChangeFeed changes) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -75,12 +79,14 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(jobs, "jobs");
             Objects.requireNonNull(artifacts, "artifacts");
             Objects.requireNonNull(artifactUrl, "artifactUrl");
+            Objects.requireNonNull(changes, "changes");
         }
     }
 
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
         TelemetryExport export = new TelemetryExport(s.store(), s.clock());
+        LiveTelemetry live = new LiveTelemetry(s.changes(), s.store(), s.clock(), LiveTelemetry.DEFAULT_QUEUE);
         DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
         DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators", ListCursor.OPERATORS);
         OpsRoutes ops = new OpsRoutes(s.health(), s.prometheus(), s.store());
@@ -109,6 +115,8 @@ public final class HttpApi implements AutoCloseable {
                     .get("/api/v1/telemetry/latest", telemetry::fleetLatest)
                     .get("/api/v1/chargers/{chargerId}/telemetry/export", export::charger)
                     .get("/api/v1/telemetry/export", export::fleet)
+                    .stream("/api/v1/chargers/{chargerId}/telemetry/stream", live::charger)
+                    .stream("/api/v1/telemetry/stream", live::fleet)
                     .post("/api/v1/devices", devices::create)
                     .get("/api/v1/devices", devices::list)
                     .get("/api/v1/devices/{id}", devices::get)
@@ -156,7 +164,7 @@ public final class HttpApi implements AutoCloseable {
         });
         app.start();
         LOG.info("http: API on http://{}:{}", settings.bindAddress(), app.port());
-        return new HttpApi(app);
+        return new HttpApi(app, live);
     }
 
     private static void authenticate(Context ctx, ApiKeys keys) {
@@ -182,6 +190,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close();
         app.stop();
         LOG.info("http: stopped");
     }

@@ -42,6 +42,12 @@ final class Routes {
         }
     }
 
+    /** A long-lived GET (Server-Sent Events): no HEAD, which would hold a stream open for nothing. */
+    Routes stream(String path, Handler handler) {
+        routes.get(path, handler);
+        return this;
+    }
+
     Routes post(String path, Handler handler) {
         routes.post(path, handler);
         return this;

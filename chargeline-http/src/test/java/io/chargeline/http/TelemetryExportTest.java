@@ -3,12 +3,8 @@ package io.chargeline.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
-import io.chargeline.core.telemetry.DeadLetter;
-import io.chargeline.core.telemetry.HistoryQuery;
 import io.chargeline.core.telemetry.TelemetryRecord;
-import io.chargeline.core.telemetry.TelemetryStore;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +49,7 @@ class TelemetryExportTest {
     }
 
     /** A full first chunk of records, then a storage failure. */
-    private static final class FailingOnSecondChunk implements TelemetryStore {
+    private static final class FailingOnSecondChunk extends StubTelemetryStore {
         @Override
         public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
             if (after != null) {
@@ -68,43 +62,5 @@ class TelemetryExportTest {
             }
             return chunk;
         }
-
-        @Override
-        public List<Unstorable> commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<TelemetryRecord> latest(String chargerId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Page<TelemetryRecord> history(HistoryQuery query) {
-            return new Page<>(List.of(), null);
-        }
-
-        @Override
-        public long count(String chargerId, Instant from, Instant to) {
-            return 0;
-        }
-
-        @Override
-        public Map<String, Instant> lastReceived() {
-            return Map.of();
-        }
-
-        @Override
-        public List<DeadLetter> recentDeadLetters(int limit) {
-            return List.of();
-        }
-
-        @Override
-        public int expire(Instant now) {
-            return 0;
-        }
-
-        @Override
-        public void close() {}
     }
 }
