@@ -50,21 +50,17 @@ final class CsvRows {
         });
     }
 
-    void header() {
-        try {
-            out.write(FIXED);
-            for (String c : columns) {
-                out.write(',');
-                out.write(quoted(c));
-            }
-            out.write("\r\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    void header() throws IOException {
+        out.write(FIXED);
+        for (String c : columns) {
+            out.write(',');
+            out.write(quoted(c));
         }
+        out.write("\r\n");
     }
 
     /** One row; a field the header lacks (a record that arrived after the first pass) is left out. */
-    void write(TelemetryRecord r) {
+    void write(TelemetryRecord r) throws IOException {
         Arrays.fill(row, null);
         if (r.dataJson() != null) {
             flatten(parse(r.dataJson()), "", (path, value) -> {
@@ -74,22 +70,18 @@ final class CsvRows {
                 }
             });
         }
-        try {
-            out.write(quoted(r.chargerId()));
+        out.write(quoted(r.chargerId()));
+        out.write(',');
+        out.write(JsonTimestamps.formatRecordTimestamp(r.timestamp()));
+        out.write(',');
+        out.write(r.receivedAt() == null ? "" : Json.time(r.receivedAt()));
+        for (String cell : row) {
             out.write(',');
-            out.write(JsonTimestamps.formatRecordTimestamp(r.timestamp()));
-            out.write(',');
-            out.write(r.receivedAt() == null ? "" : Json.time(r.receivedAt()));
-            for (String cell : row) {
-                out.write(',');
-                if (cell != null) {
-                    out.write(cell);
-                }
+            if (cell != null) {
+                out.write(cell);
             }
-            out.write("\r\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        out.write("\r\n");
     }
 
     private interface Leaf {

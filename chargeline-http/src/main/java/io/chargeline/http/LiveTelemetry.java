@@ -2,10 +2,8 @@ package io.chargeline.http;
 
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.OverloadedException;
-import io.chargeline.core.Page;
 import io.chargeline.core.device.ChargerIds;
 import io.chargeline.core.telemetry.ChangeFeed;
-import io.chargeline.core.telemetry.HistoryQuery;
 import io.chargeline.core.telemetry.JsonTimestamps;
 import io.chargeline.core.telemetry.TelemetryChange;
 import io.chargeline.core.telemetry.TelemetryRecord;
@@ -113,28 +111,16 @@ final class LiveTelemetry implements AutoCloseable {
         if (!from.isBefore(to)) {
             return;
         }
-        if (chargerIds != null) {
-            for (String id : chargerIds) {
-                String cursor = null;
-                do {
-                    Page<TelemetryRecord> page = store.history(new HistoryQuery(id, from, to, HistoryQuery.MAX_LIMIT,
-                            false, cursor));
-                    for (TelemetryRecord r : page.items()) {
-                        stream.replayed(r);
-                    }
-                    cursor = page.nextCursor();
-                } while (cursor != null && !stream.dropped.get());
-            }
+        RecordScan.Sink replay = r -> {
+            stream.replayed(r);
+            return !stream.dropped.get(); // a stream dropped meanwhile stops reading the store
+        };
+        if (chargerIds == null) {
+            RecordScan.fleet(store, from, to, replay);
         } else {
-            TelemetryRecord last = null;
-            List<TelemetryRecord> chunk;
-            do {
-                chunk = store.fleetChunk(from, to, last, HistoryQuery.MAX_LIMIT);
-                for (TelemetryRecord r : chunk) {
-                    stream.replayed(r);
-                }
-                last = chunk.isEmpty() ? null : chunk.get(chunk.size() - 1);
-            } while (chunk.size() == HistoryQuery.MAX_LIMIT && !stream.dropped.get());
+            for (String id : chargerIds) {
+                RecordScan.charger(store, id, from, to, replay);
+            }
         }
         stream.flush();
     }

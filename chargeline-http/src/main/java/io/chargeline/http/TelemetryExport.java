@@ -2,9 +2,7 @@ package io.chargeline.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chargeline.core.InvalidRequestException;
-import io.chargeline.core.Page;
 import io.chargeline.core.device.ChargerIds;
-import io.chargeline.core.telemetry.HistoryQuery;
 import io.chargeline.core.telemetry.JsonTimestamps;
 import io.chargeline.core.telemetry.TelemetryRecord;
 import io.chargeline.core.telemetry.TelemetryStore;
@@ -12,7 +10,6 @@ import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
- * Streams a range of records as NDJSON (one record per line, the history shape) or CSV. Records are read a chunk
- * at a time, so memory stays at one chunk whatever the range, and a slow client only slows its own export.
+ * Streams a range of records as NDJSON (one record per line, the history shape) or CSV, read through {@link
+ * RecordScan}: memory stays at one page whatever the range, and a slow client only slows its own export.
  */
 final class TelemetryExport {
-    static final int CHUNK = 1000;
     /** CSV columns beyond the fixed ones; more distinct data fields than this in one range is a 400. */
     static final int MAX_CSV_COLUMNS = 1000;
     private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
@@ -46,32 +41,21 @@ final class TelemetryExport {
     void charger(Context ctx) throws IOException {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
         Range range = range(ctx);
-        export(ctx, chargerId, each -> {
-            String cursor = null;
-            do {
-                Page<TelemetryRecord> page = store.history(new HistoryQuery(chargerId, range.from, range.to, CHUNK,
-                        false, cursor));
-                page.items().forEach(each);
-                cursor = page.nextCursor();
-            } while (cursor != null);
-        });
+        export(ctx, chargerId, sink -> RecordScan.charger(store, chargerId, range.from, range.to, sink));
     }
 
     /** GET /api/v1/telemetry/export?from=&to=&format=ndjson|csv: every charger, day by day, then by charger. */
     void fleet(Context ctx) throws IOException {
         Range range = range(ctx);
-        export(ctx, "fleet", each -> {
-            TelemetryRecord last = null;
-            List<TelemetryRecord> chunk;
-            do {
-                chunk = store.fleetChunk(range.from, range.to, last, CHUNK);
-                chunk.forEach(each);
-                last = chunk.isEmpty() ? null : chunk.get(chunk.size() - 1);
-            } while (chunk.size() == CHUNK);
-        });
+        export(ctx, "fleet", sink -> RecordScan.fleet(store, range.from, range.to, sink));
     }
 
     private record Range(Instant from, Instant to) {}
+
+    /** Feeds the export's records to a sink; run once per pass. */
+    private interface Scan {
+        void run(RecordScan.Sink sink) throws IOException;
+    }
 
     private Range range(Context ctx) {
         Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
@@ -86,7 +70,7 @@ final class TelemetryExport {
      * Reads the range once for NDJSON; twice for CSV, whose header must name every field first. A failure once the
      * response has started drops the connection, so the client sees a cut transfer rather than an ending.
      */
-    private void export(Context ctx, String name, Consumer<Consumer<TelemetryRecord>> records) throws IOException {
+    private void export(Context ctx, String name, Scan records) throws IOException {
         try {
             write(ctx, name, records);
         } catch (RuntimeException | IOException e) {
@@ -98,7 +82,7 @@ final class TelemetryExport {
         }
     }
 
-    private void write(Context ctx, String name, Consumer<Consumer<TelemetryRecord>> records) throws IOException {
+    private void write(Context ctx, String name, Scan records) throws IOException {
         String format = ctx.queryParamAsClass("format", String.class).getOrDefault("ndjson");
         switch (format) {
             case "ndjson" -> {
@@ -106,18 +90,24 @@ final class TelemetryExport {
                 try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024);
                         JsonGenerator json = Json.MAPPER.createGenerator(out)) {
                     json.setRootValueSeparator(null);
-                    records.accept(r -> writeNdjson(json, r));
+                    records.run(r -> writeNdjson(json, r));
                 }
             }
             case "csv" -> {
                 TreeSet<String> columns = new TreeSet<>();
-                records.accept(r -> CsvRows.collectColumns(r.dataJson(), columns, MAX_CSV_COLUMNS));
+                records.run(r -> {
+                    CsvRows.collectColumns(r.dataJson(), columns, MAX_CSV_COLUMNS);
+                    return true;
+                });
                 start(ctx, "text/csv; charset=utf-8", name + ".csv");
                 try (Writer out = new OutputStreamWriter(new BufferedOutputStream(ctx.outputStream(), 64 * 1024),
                         StandardCharsets.UTF_8)) {
                     CsvRows rows = new CsvRows(out, List.copyOf(columns));
                     rows.header();
-                    records.accept(rows::write);
+                    records.run(r -> {
+                        rows.write(r);
+                        return true;
+                    });
                 }
             }
             default -> throw new InvalidRequestException("format must be ndjson or csv");
@@ -130,25 +120,18 @@ final class TelemetryExport {
         ctx.header("Cache-Control", "no-store");
     }
 
-    private static void writeNdjson(JsonGenerator json, TelemetryRecord r) {
-        try {
-            json.writeStartObject();
-            json.writeStringField("chargerId", r.chargerId());
-            json.writeStringField("timestamp", JsonTimestamps.formatRecordTimestamp(r.timestamp()));
-            json.writeFieldName("data");
-            if (r.dataJson() == null) {
-                json.writeRawValue("{}");
-            } else {
-                json.writeRawValue(r.dataJson());
-            }
-            json.writeObjectFieldStart("metadata");
-            json.writeStringField("receivedAt", Json.time(r.receivedAt()));
-            json.writeStringField("processedAt", Json.time(r.processedAt()));
-            json.writeEndObject();
-            json.writeEndObject();
-            json.writeRaw('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static boolean writeNdjson(JsonGenerator json, TelemetryRecord r) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("chargerId", r.chargerId());
+        json.writeStringField("timestamp", JsonTimestamps.formatRecordTimestamp(r.timestamp()));
+        json.writeFieldName("data");
+        json.writeRawValue(r.dataJson() == null ? "{}" : r.dataJson());
+        json.writeObjectFieldStart("metadata");
+        json.writeStringField("receivedAt", Json.time(r.receivedAt()));
+        json.writeStringField("processedAt", Json.time(r.processedAt()));
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeRaw('\n');
+        return true;
     }
 }
