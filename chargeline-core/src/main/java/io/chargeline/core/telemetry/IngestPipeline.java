@@ -251,17 +251,21 @@ public final class IngestPipeline implements AutoCloseable {
         if (!refused.isEmpty()) {
             commitDeadLetters(refused);
         }
-        tellChanges(recordsOf);
+        tellChanges(recordsOf, records);
     }
 
-    /** After the acknowledgements went out: the change feed learns only of what was stored. */
-    private void tellChanges(List<Pending> recordsOf) {
-        for (Pending p : recordsOf) {
+    /**
+     * After the acknowledgements went out: the change feed learns only of what was stored, as stored (with its
+     * commit time); {@code stored} is parallel to {@code recordsOf}.
+     */
+    private void tellChanges(List<Pending> recordsOf, List<TelemetryRecord> stored) {
+        for (int i = 0; i < recordsOf.size(); i++) {
+            Pending p = recordsOf.get(i);
             if (p.result != IngestResult.STORED) {
                 continue;
             }
             try {
-                changes.changed(TelemetryChange.stored(p.record));
+                changes.changed(TelemetryChange.stored(stored.get(i)));
             } catch (RuntimeException e) {
                 LOG.error("{} stored telemetry could not be passed on to the change feed", p.record.chargerId(), e);
             }

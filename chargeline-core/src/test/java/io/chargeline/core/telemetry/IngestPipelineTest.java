@@ -238,6 +238,20 @@ class IngestPipelineTest {
     }
 
     @Test
+    void changes_carryTheRecordAsStored_withItsCommitTime() throws Exception {
+        RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
+        List<TelemetryRecord> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS,
+                change -> told.add(change.record()));
+
+        pipeline.submit("telemetry/CH-1", "CH-1", payload("CH-1"), clock.instant()).get(5, TimeUnit.SECONDS);
+
+        assertThat(told).hasSize(1);
+        assertThat(told.get(0).processedAt()).isNotNull();
+        assertThat(told).containsExactlyElementsOf(store.records);
+    }
+
+    @Test
     void close_commitsWhatWasQueued() throws Exception {
         RecordingStore store = new RecordingStore(new CountDownLatch(0), false);
         pipeline = new IngestPipeline(store, validator, clock, IngestMetrics.NONE, PipelineSettings.DEFAULTS);
