@@ -3,9 +3,9 @@ package io.chargeline.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.telemetry.JsonTimestamps;
+import io.chargeline.core.telemetry.StoredData;
 import io.chargeline.core.telemetry.TelemetryRecord;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,7 +42,7 @@ final class CsvRows {
         if (dataJson == null) {
             return;
         }
-        flatten(parse(dataJson), "", (path, value) -> {
+        flatten(StoredData.parse(dataJson), "", (path, value) -> {
             if (columns.add(path) && columns.size() > max) {
                 throw new InvalidRequestException("the range has more than " + max + " distinct data fields; "
                         + "export it as ndjson, or a shorter range");
@@ -63,7 +63,7 @@ final class CsvRows {
     void write(TelemetryRecord r) throws IOException {
         Arrays.fill(row, null);
         if (r.dataJson() != null) {
-            flatten(parse(r.dataJson()), "", (path, value) -> {
+            flatten(StoredData.parse(r.dataJson()), "", (path, value) -> {
                 Integer i = index.get(path);
                 if (i != null) {
                     row[i] = cell(value);
@@ -122,13 +122,5 @@ final class CsvRows {
             plain = c != ',' && c != '"' && c != '\n' && c != '\r';
         }
         return plain ? text : '"' + text.replace("\"", "\"\"") + '"';
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return Json.STORED.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored data is not JSON", e);
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.chargeline.core.NotFoundException;
 import io.chargeline.core.device.ChargerIds;
 import io.chargeline.core.timing.TimeOrderedIds;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -82,6 +83,25 @@ final class QueryParams {
                     + " per request");
         }
         return List.copyOf(ids);
+    }
+
+    /** How far back {@link #timeRange} reaches when {@code from} is absent. */
+    static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+
+    /** A {@code from} (inclusive) to {@code to} (exclusive) range of record timestamps. */
+    record TimeRange(Instant from, Instant to) {}
+
+    /**
+     * The {@code from} and {@code to} of telemetry reads: {@code to} defaults to just after now, {@code from} to
+     * {@link #DEFAULT_WINDOW} before {@code to}; {@code from} must come first.
+     */
+    static TimeRange timeRange(Context ctx, Clock clock) {
+        Instant to = instant(ctx, "to", clock.instant().plusSeconds(1));
+        Instant from = instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        if (!from.isBefore(to)) {
+            throw new InvalidRequestException("from must be before to");
+        }
+        return new TimeRange(from, to);
     }
 
     static Instant instant(Context ctx, String name, Instant defaultValue) {

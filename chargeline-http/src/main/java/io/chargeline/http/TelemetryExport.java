@@ -3,7 +3,6 @@ package io.chargeline.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.device.ChargerIds;
-import io.chargeline.core.telemetry.JsonTimestamps;
 import io.chargeline.core.telemetry.TelemetryRecord;
 import io.chargeline.core.telemetry.TelemetryStore;
 import io.javalin.http.Context;
@@ -14,8 +13,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -27,7 +24,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 final class TelemetryExport {
     /** CSV columns beyond the fixed ones; more distinct data fields than this in one range is a 400. */
     static final int MAX_CSV_COLUMNS = 1000;
-    private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
 
     private final TelemetryStore store;
     private final Clock clock;
@@ -40,30 +36,19 @@ final class TelemetryExport {
     /** GET /api/v1/chargers/{chargerId}/telemetry/export?from=&to=&format=ndjson|csv */
     void charger(Context ctx) throws IOException {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
-        Range range = range(ctx);
-        export(ctx, chargerId, sink -> RecordScan.charger(store, chargerId, range.from, range.to, sink));
+        QueryParams.TimeRange range = QueryParams.timeRange(ctx, clock);
+        export(ctx, chargerId, sink -> RecordScan.charger(store, chargerId, range.from(), range.to(), sink));
     }
 
     /** GET /api/v1/telemetry/export?from=&to=&format=ndjson|csv: every charger, day by day, then by charger. */
     void fleet(Context ctx) throws IOException {
-        Range range = range(ctx);
-        export(ctx, "fleet", sink -> RecordScan.fleet(store, range.from, range.to, sink));
+        QueryParams.TimeRange range = QueryParams.timeRange(ctx, clock);
+        export(ctx, "fleet", sink -> RecordScan.fleet(store, range.from(), range.to(), sink));
     }
-
-    private record Range(Instant from, Instant to) {}
 
     /** Feeds the export's records to a sink; run once per pass. */
     private interface Scan {
         void run(RecordScan.Sink sink) throws IOException;
-    }
-
-    private Range range(Context ctx) {
-        Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
-        Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
-        if (!from.isBefore(to)) {
-            throw new InvalidRequestException("from must be before to");
-        }
-        return new Range(from, to);
     }
 
     /**
@@ -120,17 +105,9 @@ final class TelemetryExport {
         ctx.header("Cache-Control", "no-store");
     }
 
+    /** One line in the history shape ({@link Json#telemetry}), {@code data} as stored. */
     private static boolean writeNdjson(JsonGenerator json, TelemetryRecord r) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("chargerId", r.chargerId());
-        json.writeStringField("timestamp", JsonTimestamps.formatRecordTimestamp(r.timestamp()));
-        json.writeFieldName("data");
-        json.writeRawValue(r.dataJson() == null ? "{}" : r.dataJson());
-        json.writeObjectFieldStart("metadata");
-        json.writeStringField("receivedAt", Json.time(r.receivedAt()));
-        json.writeStringField("processedAt", Json.time(r.processedAt()));
-        json.writeEndObject();
-        json.writeEndObject();
+        json.writeTree(Json.telemetry(r));
         json.writeRaw('\n');
         return true;
     }

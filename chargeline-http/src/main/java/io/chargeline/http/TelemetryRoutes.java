@@ -2,7 +2,6 @@ package io.chargeline.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.Page;
 import io.chargeline.core.device.ChargerIds;
 import io.chargeline.core.telemetry.DataFields;
@@ -14,7 +13,6 @@ import io.chargeline.core.telemetry.TelemetryStore;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +20,6 @@ import java.util.Set;
 
 /** Latest record (reference-compatible), paged history of one charger, and the fleet's latest records. */
 final class TelemetryRoutes {
-    private static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
     /** The most chargers one fleet-latest request names. */
     static final int MAX_FLEET_CHARGERS = 1000;
 
@@ -55,18 +52,14 @@ final class TelemetryRoutes {
     /** GET /api/v1/chargers/{chargerId}/telemetry/count?from=&to= */
     void count(Context ctx) {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
-        Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
-        Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
-        if (!from.isBefore(to)) {
-            throw new InvalidRequestException("from must be before to");
-        }
+        QueryParams.TimeRange range = QueryParams.timeRange(ctx, clock);
         long start = System.nanoTime();
-        long count = store.count(chargerId, from, to);
+        long count = store.count(chargerId, range.from(), range.to());
         metrics.queryDuration(QueryKind.COUNT, Duration.ofNanos(System.nanoTime() - start));
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("chargerId", chargerId)
-                .put("from", Json.time(from))
-                .put("to", Json.time(to))
+                .put("from", Json.time(range.from()))
+                .put("to", Json.time(range.to()))
                 .put("count", count);
         ctx.contentType("application/json").result(Json.bytes(body));
     }
@@ -74,10 +67,9 @@ final class TelemetryRoutes {
     /** GET /api/v1/chargers/{chargerId}/telemetry?from=&to=&limit=&order=&cursor=&fields= */
     void history(Context ctx) {
         String chargerId = ChargerIds.require(ctx.pathParam("chargerId"));
-        Instant to = QueryParams.instant(ctx, "to", clock.instant().plusSeconds(1));
-        Instant from = QueryParams.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        QueryParams.TimeRange range = QueryParams.timeRange(ctx, clock);
         DataFields fields = DataFields.parse(ctx.queryParam("fields"));
-        HistoryQuery query = new HistoryQuery(chargerId, from, to, QueryParams.limit(ctx),
+        HistoryQuery query = new HistoryQuery(chargerId, range.from(), range.to(), QueryParams.limit(ctx),
                 QueryParams.descending(ctx), ctx.queryParam("cursor"));
         long start = System.nanoTime();
         Page<TelemetryRecord> page = store.history(query);

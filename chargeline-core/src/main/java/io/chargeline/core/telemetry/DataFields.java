@@ -1,14 +1,9 @@
 package io.chargeline.core.telemetry;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,12 +19,6 @@ public final class DataFields {
     public static final int MAX_PATH_CHARS = 256;
     /** No selection: all of {@code data}. */
     public static final DataFields ALL = new DataFields(List.of());
-
-    // numbers come back exactly as stored (1.10 stays 1.10), as they do without a selection
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
 
     private final List<String[]> paths;
 
@@ -84,16 +73,11 @@ public final class DataFields {
 
     /** The selected part of {@code dataJson} (a JSON object, or null for none): an object, maybe empty. */
     public ObjectNode select(String dataJson) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (dataJson == null) {
             return out;
         }
-        JsonNode data;
-        try {
-            data = JSON.readTree(dataJson);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored data is not JSON", e);
-        }
+        JsonNode data = StoredData.parse(dataJson);
         for (String[] keys : paths) {
             copy(data, out, keys);
         }

@@ -3,6 +3,7 @@ package io.chargeline.core.telemetry;
 import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +36,7 @@ public interface TelemetryStore extends AutoCloseable {
      * override it to read them in one go.
      */
     default List<TelemetryRecord> latest(List<String> chargerIds) {
-        List<TelemetryRecord> found = new java.util.ArrayList<>(chargerIds.size());
+        List<TelemetryRecord> found = new ArrayList<>(chargerIds.size());
         for (String id : chargerIds) {
             latest(id).ifPresent(found::add);
         }
