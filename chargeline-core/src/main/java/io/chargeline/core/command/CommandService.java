@@ -330,7 +330,12 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
         for (String id : expiries.takeDue(now)) {
             boolean queued = writer.offer(() -> {
                 Command c = open.get(id);
-                if (c != null && !clock.instant().isBefore(c.expiresAt())) {
+                if (c == null) {
+                    return;
+                }
+                if (clock.instant().isBefore(c.expiresAt())) {
+                    expiries.arm(id, expiryMillis(c)); // early (the clock stepped back): not dropped, only later
+                } else {
                     change(c, CommandStatus.EXPIRED, null);
                 }
             });
@@ -463,7 +468,13 @@ public final class CommandService implements CommandInbox, PresenceListener, Aut
     private void track(Command c) {
         open.put(c.id(), c);
         openByCharger.computeIfAbsent(c.chargerId(), id -> new ConcurrentSkipListMap<>()).put(c.id(), c);
-        expiries.arm(c.id(), c.expiresAt().toEpochMilli());
+        expiries.arm(c.id(), expiryMillis(c));
+    }
+
+    /** The first millisecond at which {@code c} has expired: its expiry rounded up, as the clock has microseconds. */
+    private static long expiryMillis(Command c) {
+        Instant at = c.expiresAt();
+        return at.toEpochMilli() + (at.getNano() % 1_000_000 == 0 ? 0 : 1);
     }
 
     private void untrack(Command c) {

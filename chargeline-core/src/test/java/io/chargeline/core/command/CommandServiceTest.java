@@ -198,6 +198,23 @@ class CommandServiceTest {
     }
 
     @Test
+    void expires_whenItsTtlEndsWithinAMillisecond_evenIfTheTimerFiresAtTheStartOfThatMillisecond() {
+        devices.provision("CH-1", null);
+        clock.set(T0.plusNanos(400_000)); // the system clock gives microseconds: the expiry is not on a millisecond
+        Command c = service.issue("CH-1", "reboot", null, Duration.ofSeconds(1));
+
+        clock.set(T0.plusSeconds(1)); // the timer works in milliseconds and may fire at the start of that one
+        service.expireDue();
+        service.drain();
+        assertThat(service.find("CH-1", c.id()).status()).isEqualTo(CommandStatus.QUEUED);
+        clock.set(T0.plusSeconds(1).plusMillis(1));
+        service.expireDue();
+        service.drain();
+
+        assertThat(service.find("CH-1", c.id()).status()).isEqualTo(CommandStatus.EXPIRED);
+    }
+
+    @Test
     void cancel_onlyBeforeDelivery() {
         devices.provision("CH-1", null);
         Command queued = service.issue("CH-1", "reboot", null, null);
