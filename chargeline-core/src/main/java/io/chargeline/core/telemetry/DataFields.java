@@ -51,16 +51,32 @@ public final class DataFields {
             throw new InvalidRequestException("fields must be comma-separated paths such as power or meter.energy, "
                     + "without empty entries");
         }
+        return keysOf("fields", path);
+    }
+
+    /**
+     * Checks one path as named by the parameter {@code parameter} (same rules as a {@code fields} entry) and returns
+     * it.
+     */
+    public static String requirePath(String parameter, String path) {
+        if (path == null || path.isEmpty()) {
+            throw new InvalidRequestException(parameter + " is required: a field of data such as power or meter.energy");
+        }
+        keysOf(parameter, path);
+        return path;
+    }
+
+    private static String[] keysOf(String parameter, String path) {
         if (path.length() > MAX_PATH_CHARS) {
-            throw new InvalidRequestException("fields: a path is at most " + MAX_PATH_CHARS + " characters");
+            throw new InvalidRequestException(parameter + ": a path is at most " + MAX_PATH_CHARS + " characters");
         }
         if (path.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidRequestException("fields: paths hold no control characters");
+            throw new InvalidRequestException(parameter + ": paths hold no control characters");
         }
         String[] keys = path.split("\\.", -1);
         for (String key : keys) {
             if (key.isEmpty()) {
-                throw new InvalidRequestException("fields: '" + path + "' has an empty key; separate nested keys "
+                throw new InvalidRequestException(parameter + ": '" + path + "' has an empty key; separate nested keys "
                         + "with single dots, as in meter.energy");
             }
         }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Durable home of telemetry and of refused messages. Implementations are thread-safe for reads; {@link
@@ -44,6 +45,32 @@ public interface TelemetryStore extends AutoCloseable {
     }
 
     Page<TelemetryRecord> history(HistoryQuery query);
+
+    /**
+     * Each of the charger's records with {@code from <= timestamp < to}, oldest first, read a page at a time; the
+     * scan stops when {@code sink} returns false.
+     */
+    default void scan(String chargerId, Instant from, Instant to, Predicate<TelemetryRecord> sink) {
+        String cursor = null;
+        do {
+            Page<TelemetryRecord> page = history(new HistoryQuery(chargerId, from, to, HistoryQuery.MAX_LIMIT, false, cursor));
+            for (TelemetryRecord r : page.items()) {
+                if (!sink.test(r)) {
+                    return;
+                }
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+    }
+
+    /**
+     * The charger's {@code period} rollups of {@code field} for the periods starting in {@code [from, to)} (both
+     * period starts) that have records, oldest first. This default works them out from the records; a store that
+     * keeps rollups as it writes answers from those, and must give the same answer.
+     */
+    default List<FieldRollup> rollups(String chargerId, RollupPeriod period, Instant from, Instant to, String field) {
+        return RollupsFromRecords.read(this, chargerId, period, from, to, field);
+    }
 
     /**
      * Up to {@code limit} records of all chargers with {@code from <= timestamp < to}, after {@code after} (the last

@@ -1,0 +1,80 @@
+package io.chargeline.core.telemetry;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One charger's summary of a period (see {@link RollupPeriod}): a {@link FieldSummary} for every leaf its records'
+ * {@code data} had. Incomplete when a record had more than {@link NumericFields#MAX_FIELDS} leaves, so the
+ * summaries do not cover it all: readers then go to the records instead. Mutable and not thread-safe.
+ */
+public final class Rollup {
+    private final Map<String, FieldSummary> fields;
+    private boolean complete;
+
+    public Rollup() {
+        this(new HashMap<>(), true);
+    }
+
+    private Rollup(Map<String, FieldSummary> fields, boolean complete) {
+        this.fields = fields;
+        this.complete = complete;
+    }
+
+    /** A rollup as stored. */
+    public static Rollup of(Map<String, FieldSummary> fields, boolean complete) {
+        return new Rollup(new HashMap<>(fields), complete);
+    }
+
+    /** The rollup of exactly these records. */
+    public static Rollup of(List<TelemetryRecord> records) {
+        Rollup r = new Rollup();
+        records.forEach(r::add);
+        return r;
+    }
+
+    public void add(TelemetryRecord record) {
+        boolean all = NumericFields.walk(record.dataJson(), NumericFields.MAX_FIELDS, new NumericFields.Visitor() {
+            @Override
+            public void number(String path, double value) {
+                fields.computeIfAbsent(path, p -> new FieldSummary()).add(record.timestamp(), value);
+            }
+
+            @Override
+            public void other(String path) {
+                fields.computeIfAbsent(path, p -> new FieldSummary()).skip();
+            }
+        });
+        complete &= all;
+    }
+
+    public void merge(Rollup o) {
+        o.fields.forEach((path, s) -> fields.computeIfAbsent(path, p -> new FieldSummary()).merge(s));
+        complete &= o.complete;
+    }
+
+    public Rollup copy() {
+        Map<String, FieldSummary> copied = new HashMap<>(fields.size() * 2);
+        fields.forEach((path, s) -> copied.put(path, s.copy()));
+        return new Rollup(copied, complete);
+    }
+
+    /** The field's summary, or null when no record of the period had it. */
+    public FieldSummary field(String path) {
+        return fields.get(path);
+    }
+
+    public Map<String, FieldSummary> fields() {
+        return Collections.unmodifiableMap(fields);
+    }
+
+    public boolean complete() {
+        return complete;
+    }
+
+    public boolean isEmpty() {
+        return fields.isEmpty() && complete;
+    }
+}
