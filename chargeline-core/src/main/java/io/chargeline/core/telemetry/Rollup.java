@@ -39,11 +39,17 @@ public final class Rollup {
         boolean all = NumericFields.walk(record.dataJson(), NumericFields.MAX_FIELDS, new NumericFields.Visitor() {
             @Override
             public void number(String path, double value) {
+                if (path.length() > DataFields.MAX_PATH_CHARS) {
+                    return; // no query can name it
+                }
                 fields.computeIfAbsent(path, p -> new FieldSummary()).add(record.timestamp(), value);
             }
 
             @Override
             public void other(String path) {
+                if (path.length() > DataFields.MAX_PATH_CHARS) {
+                    return;
+                }
                 fields.computeIfAbsent(path, p -> new FieldSummary()).skip();
             }
         });

@@ -112,7 +112,7 @@ final class HistoryScan {
                         it.next();
                     }
                 } else {
-                    it.seekToFirst();
+                    it.seek(RollupKeys.FIRST_RECORD_KEY); // past the day's rollups
                 }
                 while (it.isValid() && out.size() < limit) {
                     byte[] key = it.key();

@@ -36,6 +36,11 @@ final class RecordCodec {
                 TelemetryKeys.chargerId(key), TelemetryKeys.timestamp(key), data, receivedAt, processedAt);
     }
 
+    /** Whether two encoded rows hold the same data (receive and commit times aside). */
+    static boolean sameData(byte[] a, byte[] b) {
+        return java.util.Arrays.equals(a, HEADER - 1, a.length, b, HEADER - 1, b.length);
+    }
+
     static void putInstant(ByteBuffer buf, Instant instant) {
         buf.putLong(instant.getEpochSecond()).putInt(instant.getNano());
     }

@@ -124,6 +124,7 @@ public final class RocksDbStorage implements AutoCloseable {
                 buckets.adopt(handles.get(i));
             }
         }
+        RollupBackfill.runIfNeeded(db, buckets, handles.get(0), syncWrites);
         this.telemetry = new RocksDbTelemetryStore(db, buckets, handles.get(0), handles.get(1), handles.get(2),
                 syncWrites, retention, maxDeadLetters);
         this.devices = new RocksDbDeviceRegistry(db, handles.get(3), syncWrites);

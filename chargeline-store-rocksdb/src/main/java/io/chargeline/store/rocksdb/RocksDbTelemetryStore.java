@@ -3,7 +3,9 @@ package io.chargeline.store.rocksdb;
 import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.telemetry.DeadLetter;
+import io.chargeline.core.telemetry.FieldRollup;
 import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.RollupPeriod;
 import io.chargeline.core.telemetry.TelemetryRecord;
 import io.chargeline.core.telemetry.TelemetryStore;
 import java.nio.ByteBuffer;
@@ -55,6 +57,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
      * single writer thread (see {@link TelemetryStore#commit}).
      */
     private final Map<String, Instant> latestCache = new HashMap<>();
+    private final RollupWriter rollups;
     private static final int LATEST_CACHE_ENTRIES = 1_000_000;
 
     RocksDbTelemetryStore(RocksDB db, TimeBuckets buckets, ColumnFamilyHandle meta, ColumnFamilyHandle latest,
@@ -67,6 +70,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         this.syncWrites = syncWrites;
         this.retention = retention;
         this.maxDeadLetters = maxDeadLetters;
+        this.rollups = new RollupWriter(db, buckets);
         long[] countAndLast = scanDeadLetters();
         this.deadLetterCount = countAndLast[0];
         this.deadLetterSequence = new AtomicLong(countAndLast[1]);
@@ -81,22 +85,27 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         List<EncodedRecord> encoded = encode(records, unstorable);
         Map<String, Instant> newest = new HashMap<>();
         Map<String, Instant> received = new HashMap<>();
+        for (EncodedRecord e : encoded) {
+            TelemetryRecord r = e.record();
+            newest.merge(r.chargerId(), r.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
+            if (r.receivedAt() != null) {
+                received.merge(r.chargerId(), r.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
         buckets.sharedLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
+            loadLatest(newest.keySet());
+            RollupWriter.Changes rollupChanges = rollups.plan(encoded, latestCache::get);
             Map<LocalDate, ColumnFamilyHandle> touched = new HashMap<>();
             for (EncodedRecord e : encoded) {
-                ColumnFamilyHandle bucket = touched.get(e.day);
+                ColumnFamilyHandle bucket = touched.get(e.day());
                 if (bucket == null) {
-                    bucket = buckets.forWrite(e.day);
-                    touched.put(e.day, bucket);
+                    bucket = buckets.forWrite(e.day());
+                    touched.put(e.day(), bucket);
                 }
-                batch.put(bucket, e.key, e.value);
-                TelemetryRecord r = e.record;
-                newest.merge(r.chargerId(), r.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
-                if (r.receivedAt() != null) {
-                    received.merge(r.chargerId(), r.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
-                }
+                batch.put(bucket, e.key(), e.value());
             }
+            rollupChanges.writeTo(batch);
             putLatest(batch, newest, received);
             long now = System.currentTimeMillis();
             for (LocalDate day : touched.keySet()) {
@@ -107,6 +116,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
                         DeadLetterCodec.encode(letter));
             }
             db.write(syncWrites, batch);
+            rollupChanges.written();
             rememberLatest(newest);
             deadLetterCount += letters.size();
         } catch (RocksDBException e) {
@@ -119,8 +129,6 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         }
         return unstorable;
     }
-
-    private record EncodedRecord(TelemetryRecord record, LocalDate day, byte[] key, byte[] value) {}
 
     /**
      * Each record's bucket, key and value, worked out before anything joins the batch: a record that cannot be
@@ -140,32 +148,39 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         return out;
     }
 
-    /**
-     * The {@code latest} index: per charger its newest timestamp and the receive time of its last stored
-     * record (12 + 12 bytes). Both change with every batch a charger is in, so its entry is always rewritten.
-     */
-    private void putLatest(WriteBatch batch, Map<String, Instant> newest, Map<String, Instant> received)
-            throws RocksDBException {
+    /** Reads into the cache the newest stored timestamp of each charger it does not hold ({@link Instant#MIN}: none). */
+    private void loadLatest(java.util.Set<String> chargerIds) throws RocksDBException {
         List<String> misses = new ArrayList<>();
-        for (String id : newest.keySet()) {
+        for (String id : chargerIds) {
             if (!latestCache.containsKey(id)) {
                 misses.add(id);
             }
         }
-        if (!misses.isEmpty()) {
-            if (latestCache.size() + misses.size() > LATEST_CACHE_ENTRIES) {
-                latestCache.clear(); // crude bound; a fleet this large simply reads the index more often
-            }
-            List<byte[]> keys = new ArrayList<>(misses.size());
-            for (String id : misses) {
-                keys.add(id.getBytes(StandardCharsets.US_ASCII));
-            }
-            List<byte[]> stored = db.multiGetAsList(Collections.nCopies(keys.size(), latest), keys);
-            for (int i = 0; i < misses.size(); i++) {
-                byte[] value = stored.get(i);
-                latestCache.put(misses.get(i), value == null ? Instant.MIN : RecordCodec.getInstant(ByteBuffer.wrap(value)));
-            }
+        if (misses.isEmpty()) {
+            return;
         }
+        if (latestCache.size() + misses.size() > LATEST_CACHE_ENTRIES) {
+            latestCache.clear(); // crude bound; a fleet this large simply reads the index more often
+            misses = new ArrayList<>(chargerIds);
+        }
+        List<byte[]> keys = new ArrayList<>(misses.size());
+        for (String id : misses) {
+            keys.add(id.getBytes(StandardCharsets.US_ASCII));
+        }
+        List<byte[]> stored = db.multiGetAsList(Collections.nCopies(keys.size(), latest), keys);
+        for (int i = 0; i < misses.size(); i++) {
+            byte[] value = stored.get(i);
+            latestCache.put(misses.get(i), value == null ? Instant.MIN : RecordCodec.getInstant(ByteBuffer.wrap(value)));
+        }
+    }
+
+    /**
+     * The {@code latest} index: per charger its newest timestamp and the receive time of its last stored
+     * record (12 + 12 bytes). Both change with every batch a charger is in, so its entry is always rewritten.
+     * The cache holds every charger of the batch (see {@link #loadLatest}).
+     */
+    private void putLatest(WriteBatch batch, Map<String, Instant> newest, Map<String, Instant> received)
+            throws RocksDBException {
         for (Map.Entry<String, Instant> e : newest.entrySet()) {
             Instant current = latestCache.get(e.getKey());
             Instant timestamp = current != null && current.isAfter(e.getValue()) ? current : e.getValue();
@@ -244,6 +259,16 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         buckets.sharedLock().lock();
         try {
             return HistoryScan.fleetChunk(db, buckets.all(), from, to, after, limit);
+        } finally {
+            buckets.sharedLock().unlock();
+        }
+    }
+
+    @Override
+    public List<FieldRollup> rollups(String chargerId, RollupPeriod period, Instant from, Instant to, String field) {
+        buckets.sharedLock().lock();
+        try {
+            return RollupScan.read(db, buckets.all(), chargerId, period, from, to, field);
         } finally {
             buckets.sharedLock().unlock();
         }
