@@ -72,6 +72,85 @@ class TelemetryQueriesIT {
     }
 
     @Test
+    void aggregate_ofOneCharger_givesTheAskedFunctionsPerBucket_fromRollupsAndRecords() {
+        HttpResponse<String> response = server.get("/api/v1/chargers/CH-q1/telemetry/aggregate?field=power&interval=PT1M"
+                + "&from=" + t0.minusSeconds(1) + "&to=" + t0.plusSeconds(7200) + "&fn=avg,min,max,sum,count,first,last");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = TestPlatform.json(response);
+        assertThat(body.get("chargerId").asText()).isEqualTo("CH-q1");
+        assertThat(body.get("field").asText()).isEqualTo("power");
+        assertThat(body.get("interval").asText()).isEqualTo("PT1M");
+        JsonNode buckets = body.get("buckets");
+        assertThat(buckets).hasSize(2); // t0 and t0 + 60 s fall in different minutes; empty ones are left out
+        assertThat(buckets.get(0).get("count").asLong()).isEqualTo(1);
+        assertThat(buckets.get(0).get("avg").asDouble()).isEqualTo(7.4);
+        assertThat(buckets.get(0).get("first").asDouble()).isEqualTo(7.4);
+        assertThat(buckets.get(1).get("max").asDouble()).isEqualTo(11.0);
+        assertThat(Instant.parse(buckets.get(1).get("start").asText()).getEpochSecond() % 60).isZero();
+        assertThat(Instant.parse(buckets.get(1).get("end").asText()))
+                .isEqualTo(Instant.parse(buckets.get(1).get("start").asText()).plusSeconds(60));
+
+        JsonNode daily = TestPlatform.json(server.get("/api/v1/chargers/CH-q1/telemetry/aggregate?field=meter.energy"
+                + "&interval=P1D&from=" + t0.minusSeconds(3 * 86_400) + "&to=" + t0.plusSeconds(86_400) + "&fn=sum,count"));
+        assertThat(daily.get("buckets").findValues("count").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(2);
+        assertThat(daily.get("buckets").findValues("sum").stream().mapToDouble(JsonNode::asDouble).sum())
+                .isEqualTo(2474.5);
+        assertThat(daily.get("buckets").get(0).has("avg")).isFalse();
+    }
+
+    @Test
+    void aggregate_countsValuesThatAreNoNumbers_asSkipped() {
+        JsonNode body = TestPlatform.json(server.get("/api/v1/chargers/CH-q2/telemetry/aggregate?field=status"
+                + "&interval=PT1H&from=" + t0.minusSeconds(3600) + "&to=" + t0.plusSeconds(3600)));
+
+        assertThat(body.get("skipped").asLong()).isEqualTo(2);
+        assertThat(body.get("buckets").findValues("count").stream().mapToLong(JsonNode::asLong).sum()).isZero();
+        assertThat(body.get("buckets").get(0).get("avg").isNull()).isTrue();
+    }
+
+    @Test
+    void fleetAggregate_mergesTheChargers_namedOrAll() {
+        String range = "&interval=P31D&from=" + t0.minusSeconds(1) + "&to=" + t0.plusSeconds(90); // before CH-live
+        JsonNode all = TestPlatform.json(server.get("/api/v1/telemetry/aggregate?chargerIds=all&field=power" + range));
+        JsonNode named = TestPlatform.json(server.get("/api/v1/telemetry/aggregate?chargerIds=CH-q2,CH-q1&field=power"
+                + range + "&fn=sum"));
+
+        assertThat(all.get("chargerIds").asText()).isEqualTo("all");
+        assertThat(all.get("buckets").findValues("count").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(2);
+        assertThat(all.get("buckets").findValues("chargers").stream().mapToInt(JsonNode::asInt).max().orElse(0))
+                .isEqualTo(1);
+        assertThat(named.get("chargerIds").findValuesAsText("chargerIds")).isEmpty();
+        assertThat(named.get("chargerIds")).hasSize(2);
+        assertThat(named.get("buckets").findValues("sum").stream().mapToDouble(JsonNode::asDouble).sum())
+                .isEqualTo(18.4, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(named.get("buckets").get(0).has("first")).isFalse();
+    }
+
+    @Test
+    void aggregate_badParameters_are400_withWhatIsWrong() {
+        String base = "/api/v1/chargers/CH-q1/telemetry/aggregate?";
+        assertProblem(server.get(base + "field=power"), 400, "interval is required");
+        assertProblem(server.get(base + "field=power&interval=5m"), 400, "ISO-8601 duration");
+        assertProblem(server.get(base + "field=power&interval=PT0.5S"), 400, "whole seconds from PT1S to P31D");
+        assertProblem(server.get(base + "field=power&interval=P40D"), 400, "P31D");
+        assertProblem(server.get(base + "interval=PT1M"), 400, "field is required");
+        assertProblem(server.get(base + "field=a..b&interval=PT1M"), 400, "empty key");
+        assertProblem(server.get(base + "field=power&interval=PT1S&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),
+                400, "86400 buckets");
+        assertProblem(server.get(base + "field=power&interval=PT1M&fn=avg,median"), 400, "'median'");
+        assertProblem(server.get(base + "field=power&interval=PT1M&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"),
+                400, "from must be before to");
+        assertProblem(server.get("/api/v1/chargers/bad%20id/telemetry/aggregate?field=power&interval=PT1M"), 400,
+                "charger");
+        assertProblem(server.get("/api/v1/telemetry/aggregate?field=power&interval=PT1M&chargerIds=CH-q1&fn=first"),
+                400, "'first'");
+        assertProblem(server.get("/api/v1/telemetry/aggregate?field=power&interval=PT1M"), 400, "chargerIds is required");
+        assertProblem(server.send(java.net.http.HttpRequest.newBuilder(
+                server.uri("/api/v1/telemetry/aggregate?field=power&interval=PT1M&chargerIds=all")).GET()), 401, "");
+    }
+
+    @Test
     void fleetLatest_isEachChargersNewest_inTheOrderAsked_andNamesThoseWithout() {
         HttpResponse<String> response = server.get(
                 "/api/v1/telemetry/latest?chargerIds=CH-q2,CH-q3,CH-q1,CH-q2,CH-never&fields=power,status");

@@ -10,6 +10,7 @@ import io.chargeline.core.device.DeviceService;
 import io.chargeline.core.job.JobService;
 import io.chargeline.core.telemetry.ChangeFeed;
 import io.chargeline.core.telemetry.QueryMetrics;
+import io.chargeline.core.telemetry.TelemetryAggregates;
 import io.chargeline.core.telemetry.TelemetryStore;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
@@ -86,6 +87,7 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
         TelemetryExport export = new TelemetryExport(s.store(), s.clock());
+        AggregateRoutes aggregates = new AggregateRoutes(new TelemetryAggregates(s.store()), s.clock(), s.metrics());
         LiveTelemetry live = new LiveTelemetry(s.changes(), s.store(), s.clock(), LiveTelemetry.DEFAULT_QUEUE);
         DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
         DeviceRoutes operators = new DeviceRoutes(s.operators(), "/api/v1/operators", ListCursor.OPERATORS);
@@ -113,6 +115,8 @@ public final class HttpApi implements AutoCloseable {
                     .get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history)
                     .get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count)
                     .get("/api/v1/telemetry/latest", telemetry::fleetLatest)
+                    .get("/api/v1/chargers/{chargerId}/telemetry/aggregate", aggregates::charger)
+                    .get("/api/v1/telemetry/aggregate", aggregates::fleet)
                     .get("/api/v1/chargers/{chargerId}/telemetry/export", export::charger)
                     .get("/api/v1/telemetry/export", export::fleet)
                     .stream("/api/v1/chargers/{chargerId}/telemetry/stream", live::charger)

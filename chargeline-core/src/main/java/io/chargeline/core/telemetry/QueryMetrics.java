@@ -8,7 +8,7 @@ public interface QueryMetrics {
 
     /** The store reads the telemetry API times. */
     enum QueryKind {
-        LATEST, COUNT, HISTORY
+        LATEST, COUNT, HISTORY, AGGREGATE, FLEET_AGGREGATE
     }
 
     /** One store read of {@code kind} took {@code duration}. */
