@@ -50,14 +50,14 @@ public final class NumericFields {
             throws IOException {
         int base = path.length();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            path.setLength(base);
-            if (base > 0) {
-                path.append('.');
-            }
-            path.append(p.currentName());
+            String name = p.currentName();
             JsonToken value = p.nextToken();
             if (value == JsonToken.START_OBJECT) {
-                if (!walkObject(p, path, budget, visitor)) {
+                path.setLength(base);
+                if (base > 0) {
+                    path.append('.');
+                }
+                if (!walkObject(p, path.append(name), budget, visitor)) {
                     return false;
                 }
                 continue;
@@ -65,13 +65,15 @@ public final class NumericFields {
             if (--budget[0] < 0) {
                 return false;
             }
+            // top-level names come from the parser's symbol table, shared across records: no string is built
+            String leaf = base == 0 ? name : path.substring(0, base) + '.' + name;
             if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
-                visitor.number(path.toString(), p.getDoubleValue());
+                visitor.number(leaf, p.getDoubleValue());
             } else {
                 if (value == JsonToken.START_ARRAY) {
                     p.skipChildren();
                 }
-                visitor.other(path.toString());
+                visitor.other(leaf);
             }
         }
         path.setLength(base);

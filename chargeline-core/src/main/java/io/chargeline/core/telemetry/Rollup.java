@@ -36,13 +36,21 @@ public final class Rollup {
     }
 
     public void add(TelemetryRecord record) {
+        addTo(record, this, null);
+    }
+
+    /** Adds {@code record} to {@code a} and to {@code b} (may be null) with one walk of its data. */
+    public static void addTo(TelemetryRecord record, Rollup a, Rollup b) {
         boolean all = NumericFields.walk(record.dataJson(), NumericFields.MAX_FIELDS, new NumericFields.Visitor() {
             @Override
             public void number(String path, double value) {
                 if (path.length() > DataFields.MAX_PATH_CHARS) {
                     return; // no query can name it
                 }
-                fields.computeIfAbsent(path, p -> new FieldSummary()).add(record.timestamp(), value);
+                a.summary(path).add(record.timestamp(), value);
+                if (b != null) {
+                    b.summary(path).add(record.timestamp(), value);
+                }
             }
 
             @Override
@@ -50,10 +58,25 @@ public final class Rollup {
                 if (path.length() > DataFields.MAX_PATH_CHARS) {
                     return;
                 }
-                fields.computeIfAbsent(path, p -> new FieldSummary()).skip();
+                a.summary(path).skip();
+                if (b != null) {
+                    b.summary(path).skip();
+                }
             }
         });
-        complete &= all;
+        a.complete &= all;
+        if (b != null) {
+            b.complete &= all;
+        }
+    }
+
+    private FieldSummary summary(String path) {
+        FieldSummary s = fields.get(path);
+        if (s == null) {
+            s = new FieldSummary();
+            fields.put(path, s);
+        }
+        return s;
     }
 
     public void merge(Rollup o) {

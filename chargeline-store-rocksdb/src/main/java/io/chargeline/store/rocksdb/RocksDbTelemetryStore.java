@@ -95,7 +95,6 @@ final class RocksDbTelemetryStore implements TelemetryStore {
         buckets.sharedLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             loadLatest(newest.keySet());
-            RollupWriter.Changes rollupChanges = rollups.plan(encoded, latestCache::get);
             Map<LocalDate, ColumnFamilyHandle> touched = new HashMap<>();
             for (EncodedRecord e : encoded) {
                 ColumnFamilyHandle bucket = touched.get(e.day());
@@ -105,7 +104,12 @@ final class RocksDbTelemetryStore implements TelemetryStore {
                 }
                 batch.put(bucket, e.key(), e.value());
             }
-            rollupChanges.writeTo(batch);
+            try {
+                rollups.apply(batch, encoded, latestCache::get);
+            } catch (RocksDBException | RuntimeException e) {
+                rollups.forget();
+                throw e;
+            }
             putLatest(batch, newest, received);
             long now = System.currentTimeMillis();
             for (LocalDate day : touched.keySet()) {
@@ -115,8 +119,12 @@ final class RocksDbTelemetryStore implements TelemetryStore {
                 batch.put(deadLetters, DeadLetterCodec.key(letter, deadLetterSequence.incrementAndGet()),
                         DeadLetterCodec.encode(letter));
             }
-            db.write(syncWrites, batch);
-            rollupChanges.written();
+            try {
+                db.write(syncWrites, batch);
+            } catch (RocksDBException e) {
+                rollups.forget();
+                throw e;
+            }
             rememberLatest(newest);
             deadLetterCount += letters.size();
         } catch (RocksDBException e) {
@@ -268,7 +276,7 @@ final class RocksDbTelemetryStore implements TelemetryStore {
     public List<FieldRollup> rollups(String chargerId, RollupPeriod period, Instant from, Instant to, String field) {
         buckets.sharedLock().lock();
         try {
-            return RollupScan.read(db, buckets.all(), chargerId, period, from, to, field);
+            return RollupScan.read(db, buckets.all(), latest, chargerId, period, from, to, field);
         } finally {
             buckets.sharedLock().unlock();
         }
