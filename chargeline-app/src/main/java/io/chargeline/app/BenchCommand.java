@@ -117,7 +117,8 @@ final class BenchCommand {
     }
 
     @Command(name = "query", mixinStandardHelpOptions = true,
-            description = "HTTP read latency (latest, 1-hour history) while ingest runs at --ingest-rate.")
+            description = "HTTP read latency (latest, 1-hour history, aggregates of a charger and of the fleet) while "
+                    + "ingest runs at --ingest-rate.")
     static final class Query implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -155,8 +156,7 @@ final class BenchCommand {
             }).run();
             console.print(QueryBench.table(outcome, settings));
             java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
-            result.put("latestMillis", outcome.latest());
-            result.put("historyMillis", outcome.history());
+            outcome.latency().forEach((read, l) -> result.put(read.resultKey(), l));
             result.put("requestsPerSecond", outcome.requestsPerSecond());
             result.put("errors", outcome.errors());
             result.put("ingestAckedPerSecond", outcome.ingest().ackedPerSecond());

@@ -84,10 +84,9 @@ class IngestBenchIT {
         QueryBench.Outcome outcome = new QueryBench(settings, line -> {}).run();
 
         assertThat(outcome.errors()).as(String.valueOf(outcome.errorsByKind())).isZero();
-        assertThat(outcome.latest().count()).isPositive();
-        assertThat(outcome.history().count()).isPositive();
+        assertThat(outcome.latency()).allSatisfy((read, l) -> assertThat(l.count()).as(read.label()).isPositive());
         assertThat(outcome.ingest().acked()).isPositive();
-        assertThat(QueryBench.table(outcome, settings)).contains("latest", "1-hour history");
+        assertThat(QueryBench.table(outcome, settings)).contains("latest", "1-hour history", "5-min buckets", "fleet");
     }
 
     @Test

@@ -75,19 +75,15 @@ final class ChargerAggregation {
     private void readRecords(Segment s) {
         FieldSummary into = summaryOf(s.bucket());
         store.scan(chargerId, s.start(), s.end(), r -> {
-            NumericFields.walk(r.dataJson(), Integer.MAX_VALUE, new NumericFields.Visitor() {
+            NumericFields.find(r.dataJson(), field, new NumericFields.Visitor() {
                 @Override
                 public void number(String path, double value) {
-                    if (path.equals(field)) {
-                        into.add(r.timestamp(), value);
-                    }
+                    into.add(r.timestamp(), value);
                 }
 
                 @Override
                 public void other(String path) {
-                    if (path.equals(field)) {
-                        into.skip();
-                    }
+                    into.skip();
                 }
             });
             return true;

@@ -45,6 +45,45 @@ public final class NumericFields {
         }
     }
 
+    /**
+     * Reports the leaves of {@code dataJson} whose path is {@code path}, as {@link #walk} would, without parsing the
+     * others: objects off the path and every other value are skipped unread.
+     */
+    public static void find(String dataJson, String path, Visitor visitor) {
+        if (dataJson == null) {
+            return;
+        }
+        try (JsonParser p = JSON.createParser(dataJson)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                findInObject(p, "", path, visitor);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored data is not JSON", e);
+        }
+    }
+
+    private static void findInObject(JsonParser p, String prefix, String path, Visitor visitor) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            String full = prefix.isEmpty() ? name : prefix + '.' + name;
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.START_OBJECT) {
+                if (path.length() > full.length() && path.startsWith(full) && path.charAt(full.length()) == '.') {
+                    findInObject(p, full, path, visitor);
+                } else {
+                    p.skipChildren();
+                }
+            } else if (!full.equals(path)) {
+                p.skipChildren(); // a scalar is skipped by reading on
+            } else if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                visitor.number(full, p.getDoubleValue());
+            } else {
+                p.skipChildren();
+                visitor.other(full);
+            }
+        }
+    }
+
     /** Within an object, after its START_OBJECT; returns after its END_OBJECT, or false when the budget ran out. */
     private static boolean walkObject(JsonParser p, StringBuilder path, int[] budget, Visitor visitor)
             throws IOException {

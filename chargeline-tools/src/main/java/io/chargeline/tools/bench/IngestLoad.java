@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.chargeline.pki.PemKeyStores;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class IngestLoad {
     private final LoadSettings settings;
     private final Fleet fleet;
     private final Instant timestampBase;
+    private final long spacingNanos;
     private final Consumer<String> progress;
 
     /**
@@ -39,9 +41,16 @@ public final class IngestLoad {
      *     has its own (chargerId, timestamp) and stored counts can be checked against acknowledgements
      */
     public IngestLoad(LoadSettings settings, Fleet fleet, Instant timestampBase, Consumer<String> progress) {
+        this(settings, fleet, timestampBase, Duration.ofNanos(1_000), progress);
+    }
+
+    /** @param spacing between one device's message timestamps: a second, as a charger sends, spreads them in time */
+    public IngestLoad(LoadSettings settings, Fleet fleet, Instant timestampBase, Duration spacing,
+            Consumer<String> progress) {
         this.settings = settings;
         this.fleet = fleet;
         this.timestampBase = timestampBase;
+        this.spacingNanos = spacing.toNanos();
         this.progress = progress;
     }
 
@@ -233,7 +242,7 @@ public final class IngestLoad {
         }
 
         private byte[] payload(String chargerId, long seq) {
-            String ts = timestampBase.plusNanos(seq * 1_000).toString();
+            String ts = timestampBase.plusNanos(seq * spacingNanos).toString();
             String head = "{\"chargerId\":\"" + chargerId + "\",\"timestamp\":\"" + ts
                     + "\",\"data\":{\"seq\":" + seq + ",\"power\":7.2,\"pad\":\"";
             byte[] h = head.getBytes(StandardCharsets.US_ASCII);
