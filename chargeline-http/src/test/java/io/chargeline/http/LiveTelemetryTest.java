@@ -1,5 +1,6 @@
 package io.chargeline.http;
 
+import io.chargeline.core.telemetry.InMemoryTelemetryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chargeline.core.Page;
@@ -44,7 +45,7 @@ class LiveTelemetryTest {
     }
 
     private void start(int queue) {
-        live = new LiveTelemetry(feed, new StubTelemetryStore() {
+        live = new LiveTelemetry(feed, new InMemoryTelemetryStore() {
             @Override
             public Page<TelemetryRecord> history(HistoryQuery q) {
                 return new Page<>(stored.stream().filter(r -> r.chargerId().equals(q.chargerId())

@@ -1,5 +1,6 @@
 package io.chargeline.http;
 
+import io.chargeline.core.telemetry.InMemoryTelemetryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ class TelemetryExportTest {
     }
 
     /** A full first chunk of records, then a storage failure. */
-    private static final class FailingOnSecondChunk extends StubTelemetryStore {
+    private static final class FailingOnSecondChunk extends InMemoryTelemetryStore {
         @Override
         public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
             if (after != null) {

@@ -280,7 +280,7 @@ class IngestPipelineTest {
     }
 
     /** A store that keeps what it is given in memory, waits on a latch per commit, or always fails. */
-    private static final class RecordingStore implements TelemetryStore {
+    private static final class RecordingStore extends InMemoryTelemetryStore {
         final List<TelemetryRecord> records = new ArrayList<>();
         final List<DeadLetter> letters = new ArrayList<>();
         final CountDownLatch started = new CountDownLatch(1);
@@ -320,43 +320,5 @@ class IngestPipelineTest {
             letters.addAll(deadLetters);
             return unstorable;
         }
-
-        @Override
-        public Optional<TelemetryRecord> latest(String chargerId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Page<TelemetryRecord> history(HistoryQuery query) {
-            return new Page<>(List.of(), null);
-        }
-
-        @Override
-        public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public long count(String chargerId, Instant from, Instant to) {
-            return 0;
-        }
-
-        @Override
-        public java.util.Map<String, Instant> lastReceived() {
-            return java.util.Map.of(); // liveness is not under test here
-        }
-
-        @Override
-        public List<DeadLetter> recentDeadLetters(int limit) {
-            return List.of();
-        }
-
-        @Override
-        public int expire(Instant now) {
-            return 0;
-        }
-
-        @Override
-        public void close() {}
     }
 }

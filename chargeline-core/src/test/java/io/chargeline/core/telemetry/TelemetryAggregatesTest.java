@@ -20,7 +20,7 @@ class TelemetryAggregatesTest {
             Duration.ofMinutes(1), Duration.ofSeconds(90), Duration.ofMinutes(5), Duration.ofHours(1),
             Duration.ofSeconds(9_000), Duration.ofDays(1));
 
-    private final SortedRecordStore store = new SortedRecordStore();
+    private final InMemoryTelemetryStore store = new InMemoryTelemetryStore();
     private final TelemetryAggregates aggregates = new TelemetryAggregates(store);
 
     @Test

@@ -1,12 +1,9 @@
 package io.chargeline.gateway.mqtt;
 
-import io.chargeline.core.Page;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.telemetry.DeadLetter;
-import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.InMemoryTelemetryStore;
 import io.chargeline.core.telemetry.TelemetryRecord;
-import io.chargeline.core.telemetry.TelemetryStore;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * A store in memory that can hold its commits until released, make them slow, or fail them: what the gateway's
  * failure and backpressure paths need. Open unless {@link #holdCommits()} was called.
  */
-final class ControllableStore implements TelemetryStore {
+final class ControllableStore extends InMemoryTelemetryStore {
     final CountDownLatch commitStarted = new CountDownLatch(1);
     private volatile CountDownLatch release = new CountDownLatch(0);
     /** Every stored record, in commit order. */
@@ -69,35 +66,7 @@ final class ControllableStore implements TelemetryStore {
     }
 
     @Override
-    public Page<TelemetryRecord> history(HistoryQuery query) {
-        return new Page<>(List.of(), null);
-    }
-
-    @Override
-    public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
-        return List.of();
-    }
-
-    @Override
-    public long count(String chargerId, Instant from, Instant to) {
-        return 0;
-    }
-
-    @Override
-    public Map<String, Instant> lastReceived() {
-        return Map.of(); // liveness is not under test here
-    }
-
-    @Override
     public List<DeadLetter> recentDeadLetters(int limit) {
         return List.copyOf(deadLetters);
     }
-
-    @Override
-    public int expire(Instant now) {
-        return 0;
-    }
-
-    @Override
-    public void close() {}
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import io.chargeline.core.Page;
 import io.chargeline.core.telemetry.AggregateBucket;
 import io.chargeline.core.telemetry.AggregateQuery;
-import io.chargeline.core.telemetry.DeadLetter;
 import io.chargeline.core.telemetry.FieldRollup;
 import io.chargeline.core.telemetry.FieldSummary;
 import io.chargeline.core.telemetry.HistoryQuery;
+import io.chargeline.core.telemetry.InMemoryTelemetryStore;
 import io.chargeline.core.telemetry.NumericFields;
 import io.chargeline.core.telemetry.RollupPeriod;
 import io.chargeline.core.telemetry.TelemetryAggregates;
@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -216,49 +214,11 @@ class RollupsTest extends StorageFixture {
 
     /** The store's records without its kept rollups: rollups() then works them out from the records. */
     private static TelemetryStore recordsOnly(TelemetryStore store) {
-        return new TelemetryStore() {
+        return new InMemoryTelemetryStore() {
             @Override
             public Page<TelemetryRecord> history(HistoryQuery query) {
                 return store.history(query);
             }
-
-            @Override
-            public List<Unstorable> commit(List<TelemetryRecord> records, List<DeadLetter> deadLetters) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<TelemetryRecord> latest(String chargerId) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<TelemetryRecord> fleetChunk(Instant from, Instant to, TelemetryRecord after, int limit) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public long count(String chargerId, Instant from, Instant to) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Map<String, Instant> lastReceived() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<DeadLetter> recentDeadLetters(int limit) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int expire(Instant now) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {}
         };
     }
 
