@@ -62,7 +62,10 @@ final class Json {
         return list(page.items(), item, cursor.encode(page.nextCursor()));
     }
 
-    /** The seed-compatible telemetry shape: chargerId, timestamp, data, metadata{receivedAt, processedAt}. */
+    /**
+     * The seed-compatible telemetry shape: chargerId, timestamp, data, metadata{receivedAt, processedAt}, and
+     * metadata.updatedAt for a corrected record.
+     */
     static ObjectNode telemetry(TelemetryRecord r) {
         return telemetry(r, DataFields.ALL);
     }
@@ -79,9 +82,12 @@ final class Json {
         } else {
             node.putRawValue("data", new RawValue(r.dataJson()));
         }
-        node.putObject("metadata")
+        ObjectNode metadata = node.putObject("metadata")
                 .put("receivedAt", time(r.receivedAt()))
                 .put("processedAt", time(r.processedAt()));
+        if (r.updatedAt() != null) {
+            metadata.put("updatedAt", time(r.updatedAt()));
+        }
         return node;
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Durable home of telemetry and of refused messages. Implementations are thread-safe for reads; {@link
@@ -28,6 +29,20 @@ public interface TelemetryStore extends AutoCloseable {
 
     /** A record {@link #commit} left out: its index in the committed list, and why, in words. */
     record Unstorable(int index, String detail) {}
+
+    /**
+     * Corrects one record: stores it with {@code change} applied to its data (null for none) and {@code updatedAt}
+     * set to {@code at}, keeping rollups exact; serialized with {@link #commit}. Empty when there is no record at
+     * {@code timestamp}. {@code change} runs under the store's write lock: it must be quick and may throw to refuse.
+     */
+    Optional<TelemetryRecord> update(String chargerId, Instant timestamp, UnaryOperator<String> change, Instant at);
+
+    /**
+     * Deletes the charger's records with {@code from <= timestamp < to}, keeping rollups and the latest index
+     * exact; serialized with {@link #commit}. A long range goes in several atomic steps, newest first. Returns how
+     * many records went.
+     */
+    long delete(String chargerId, Instant from, Instant to);
 
     /** The record with the greatest timestamp for this charger. */
     Optional<TelemetryRecord> latest(String chargerId);

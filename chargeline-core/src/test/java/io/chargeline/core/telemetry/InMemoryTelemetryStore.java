@@ -38,6 +38,29 @@ public class InMemoryTelemetryStore implements TelemetryStore {
     }
 
     @Override
+    public synchronized Optional<TelemetryRecord> update(String chargerId, Instant timestamp,
+            java.util.function.UnaryOperator<String> change, Instant at) {
+        TelemetryRecord r = rows(chargerId).get(timestamp);
+        if (r == null) {
+            return Optional.empty();
+        }
+        TelemetryRecord corrected = r.corrected(change.apply(r.dataJson()), at);
+        put(corrected);
+        return Optional.of(corrected);
+    }
+
+    @Override
+    public synchronized long delete(String chargerId, Instant from, Instant to) {
+        NavigableMap<Instant, TelemetryRecord> range = rows(chargerId).subMap(from, true, to, false);
+        long n = range.size();
+        range.clear();
+        if (byCharger.containsKey(chargerId) && byCharger.get(chargerId).isEmpty()) {
+            byCharger.remove(chargerId);
+        }
+        return n;
+    }
+
+    @Override
     public synchronized Optional<TelemetryRecord> latest(String chargerId) {
         NavigableMap<Instant, TelemetryRecord> rows = byCharger.get(chargerId);
         return rows == null ? Optional.empty() : Optional.of(rows.lastEntry().getValue());

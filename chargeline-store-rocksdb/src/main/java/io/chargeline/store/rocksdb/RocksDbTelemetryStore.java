@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -58,6 +59,8 @@ final class RocksDbTelemetryStore implements TelemetryStore {
      */
     private final Map<String, Instant> latestCache = new HashMap<>();
     private final RollupWriter rollups;
+    /** Commits, corrections and deletions one at a time: the rollup writer and the latest cache are single-writer. */
+    private final Object writeLock = new Object();
     private static final int LATEST_CACHE_ENTRIES = 1_000_000;
 
     RocksDbTelemetryStore(RocksDB db, TimeBuckets buckets, ColumnFamilyHandle meta, ColumnFamilyHandle latest,
@@ -78,6 +81,111 @@ final class RocksDbTelemetryStore implements TelemetryStore {
 
     @Override
     public List<Unstorable> commit(List<TelemetryRecord> records, List<DeadLetter> letters) {
+        synchronized (writeLock) {
+            return commitLocked(records, letters);
+        }
+    }
+
+    @Override
+    public Optional<TelemetryRecord> update(String chargerId, Instant timestamp, UnaryOperator<String> change,
+            Instant at) {
+        synchronized (writeLock) {
+            buckets.sharedLock().lock();
+            try (WriteBatch batch = new WriteBatch()) {
+                ColumnFamilyHandle bucket = buckets.all().get(TimeBuckets.dayOf(timestamp));
+                byte[] key = TelemetryKeys.key(chargerId, timestamp);
+                byte[] value = bucket == null ? null : db.get(bucket, key);
+                if (value == null) {
+                    return Optional.empty();
+                }
+                TelemetryRecord stored = RecordCodec.decode(key, value);
+                TelemetryRecord corrected = stored.corrected(change.apply(stored.dataJson()), at);
+                batch.put(bucket, key, RecordCodec.encode(corrected));
+                loadLatest(java.util.Set.of(chargerId));
+                rollups.rewrite(batch, chargerId, Map.of(timestamp, corrected), latestCache.get(chargerId));
+                db.write(syncWrites, batch);
+                return Optional.of(corrected);
+            } catch (RocksDBException | RuntimeException e) {
+                rollups.forget();
+                throw e instanceof RocksDBException ? new StorageException("RocksDB write failed: " + e.getMessage(), e)
+                        : (RuntimeException) e;
+            } finally {
+                buckets.sharedLock().unlock();
+            }
+        }
+    }
+
+    /** A thousand records per atomic step, newest first, so the latest index follows the deletion down. */
+    @Override
+    public long delete(String chargerId, Instant from, Instant to) {
+        long total = 0;
+        while (true) {
+            synchronized (writeLock) {
+                buckets.sharedLock().lock();
+                try (WriteBatch batch = new WriteBatch()) {
+                    Page<TelemetryRecord> page = new HistoryScan(db, buckets.all(),
+                            new HistoryQuery(chargerId, from, to, HistoryQuery.MAX_LIMIT, true, null)).run();
+                    List<TelemetryRecord> chunk = page.items();
+                    if (chunk.isEmpty()) {
+                        return total;
+                    }
+                    Map<Instant, TelemetryRecord> changed = new HashMap<>();
+                    for (TelemetryRecord r : chunk) {
+                        batch.delete(buckets.all().get(TimeBuckets.dayOf(r.timestamp())),
+                                TelemetryKeys.key(chargerId, r.timestamp()));
+                        changed.put(r.timestamp(), null);
+                    }
+                    loadLatest(java.util.Set.of(chargerId));
+                    Instant newest = latestCache.get(chargerId);
+                    if (changed.containsKey(newest)) {
+                        newest = putLatestBefore(batch, chargerId, chunk.get(chunk.size() - 1).timestamp());
+                    }
+                    rollups.rewrite(batch, chargerId, changed, newest);
+                    db.write(syncWrites, batch);
+                    latestCache.put(chargerId, newest);
+                    total += chunk.size();
+                    if (page.nextCursor() == null) {
+                        return total;
+                    }
+                } catch (RocksDBException | RuntimeException e) {
+                    rollups.forget();
+                    latestCache.remove(chargerId);
+                    throw e instanceof RocksDBException
+                            ? new StorageException("RocksDB write failed: " + e.getMessage(), e) : (RuntimeException) e;
+                } finally {
+                    buckets.sharedLock().unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * The charger's newest record went: its latest-index entry becomes the newest record before {@code before}, or
+     * goes when there is none. Returns that timestamp ({@link Instant#MIN} for none).
+     */
+    private Instant putLatestBefore(WriteBatch batch, String chargerId, Instant before) throws RocksDBException {
+        byte[] id = chargerId.getBytes(StandardCharsets.US_ASCII);
+        if (buckets.all().isEmpty()) {
+            batch.delete(latest, id);
+            return Instant.MIN;
+        }
+        Instant start = buckets.all().firstKey().atStartOfDay().toInstant(ZoneOffset.UTC);
+        List<TelemetryRecord> previous = start.isBefore(before)
+                ? new HistoryScan(db, buckets.all(), new HistoryQuery(chargerId, start, before, 1, true, null)).run().items()
+                : List.of();
+        if (previous.isEmpty()) {
+            batch.delete(latest, id);
+            return Instant.MIN;
+        }
+        TelemetryRecord r = previous.get(0);
+        ByteBuffer value = ByteBuffer.allocate(24);
+        RecordCodec.putInstant(value, r.timestamp());
+        RecordCodec.putInstant(value, r.receivedAt());
+        batch.put(latest, id, value.array());
+        return r.timestamp();
+    }
+
+    private List<Unstorable> commitLocked(List<TelemetryRecord> records, List<DeadLetter> letters) {
         if (records.isEmpty() && letters.isEmpty()) {
             return List.of();
         }

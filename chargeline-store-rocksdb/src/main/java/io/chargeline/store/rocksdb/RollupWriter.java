@@ -83,6 +83,63 @@ final class RollupWriter {
                 addCarefully(o, e.getKey(), e.getValue(), rows);
             }
         }
+        write(batch, rows);
+    }
+
+    /**
+     * Adds to {@code batch} the rollup rows a correction or deletion changes. {@code changed} maps each affected
+     * timestamp of the charger to its record as it will be, or to null where it is deleted; {@code newestAfter} is
+     * the charger's newest timestamp once the batch is written ({@link Instant#MIN} for none). Closed minutes are
+     * worked out again from the records, closed hours from the minutes; open ones are rebuilt from the store the
+     * next time the charger writes. Caller holds the buckets' shared lock, and calls {@link #forget} on failure.
+     */
+    void rewrite(WriteBatch batch, String chargerId, Map<Instant, TelemetryRecord> changed, Instant newestAfter)
+            throws RocksDBException {
+        open.remove(chargerId);
+        boolean any = !newestAfter.equals(Instant.MIN);
+        Instant openMinute = any ? RollupPeriod.MINUTE.startOf(newestAfter) : null;
+        Instant openHour = any ? RollupPeriod.HOUR.startOf(newestAfter) : null;
+        NavigableMap<Instant, TelemetryRecord> byTime = new TreeMap<>();
+        Set<Instant> minutes = new java.util.TreeSet<>();
+        changed.forEach((t, r) -> {
+            byTime.put(t, r);
+            minutes.add(RollupPeriod.MINUTE.startOf(t));
+        });
+        Map<PeriodKey, Rollup> rows = new LinkedHashMap<>();
+        Set<Instant> hours = new java.util.TreeSet<>();
+        for (Instant minute : minutes) {
+            hours.add(RollupPeriod.HOUR.startOf(minute));
+            PeriodKey key = new PeriodKey(chargerId, RollupPeriod.MINUTE, minute);
+            if (any && !minute.isBefore(openMinute)) {
+                if (minute.isAfter(openMinute)) {
+                    rows.put(key, new Rollup()); // later than every record left: no row
+                }
+                continue;
+            }
+            Map<Instant, TelemetryRecord> records = storedRecords(chargerId, minute);
+            byTime.subMap(minute, true, minute.plusSeconds(MINUTE), false).forEach((t, r) -> {
+                if (r == null) {
+                    records.remove(t);
+                } else {
+                    records.put(t, r);
+                }
+            });
+            rows.put(key, Rollup.of(new ArrayList<>(records.values())));
+        }
+        for (Instant hour : hours) {
+            PeriodKey key = new PeriodKey(chargerId, RollupPeriod.HOUR, hour);
+            if (any && !hour.isBefore(openHour)) {
+                if (hour.isAfter(openHour)) {
+                    rows.put(key, new Rollup());
+                }
+                continue;
+            }
+            rows.put(key, sum(minutesOf(chargerId, hour, hour.plusSeconds(3_600), rows).values()));
+        }
+        write(batch, rows);
+    }
+
+    private void write(WriteBatch batch, Map<PeriodKey, Rollup> rows) throws RocksDBException {
         for (Map.Entry<PeriodKey, Rollup> e : rows.entrySet()) {
             PeriodKey k = e.getKey();
             ColumnFamilyHandle bucket = buckets.forWrite(TimeBuckets.storableDayOf(k.start()));

@@ -28,7 +28,7 @@ class RollupsTest extends StorageFixture {
     private static final List<String> FIELDS = List.of("power", "meter.energy", "status", "wide.f260");
 
     @Test
-    void keptRollups_equalTheRecords_afterAppends_lateRecords_resends_overwrites_wideRecords_andRestarts() {
+    void keptRollups_equalTheRecords_afterAppends_lateRecords_resends_overwrites_corrections_deletions_andRestarts() {
         Random random = new Random(11);
         List<String> chargers = List.of("CH-A", "CH-B", "CH-C");
         Instant[] clock = {T0, T0, T0};
@@ -50,6 +50,17 @@ class RollupsTest extends StorageFixture {
                 written.add(r);
             }
             storage.telemetry().commit(batch, List.of());
+            if (random.nextInt(10) == 0 && !written.isEmpty()) { // an operator corrects a record
+                TelemetryRecord r = written.get(random.nextInt(written.size()));
+                String data = data(random);
+                storage.telemetry().update(r.chargerId(), r.timestamp(), old -> data, T0);
+            }
+            if (random.nextInt(15) == 0 && !written.isEmpty()) { // or deletes one, or a range (maybe the newest)
+                TelemetryRecord r = written.get(random.nextInt(written.size()));
+                Instant to = random.nextBoolean() ? r.timestamp().plusNanos(1)
+                        : r.timestamp().plusMillis(random.nextInt(3 * 3_600_000));
+                storage.telemetry().delete(r.chargerId(), r.timestamp(), to);
+            }
             if (random.nextInt(60) == 0) {
                 reopen(); // the kept newest rollups are gone: read back from the store
             }
@@ -118,6 +129,37 @@ class RollupsTest extends StorageFixture {
         List<FieldRollup> hour = storage.telemetry().rollups("CH-1", RollupPeriod.HOUR,
                 RollupPeriod.HOUR.startOf(T0), RollupPeriod.HOUR.startOf(T0).plusSeconds(3600), "power");
         assertThat(hour).singleElement().satisfies(h -> assertThat(h.summary().sum()).isEqualTo(21));
+    }
+
+    @Test
+    void correctingARecord_setsUpdatedAt_keepsItsTimes_andIsNotFoundForNoRecord() {
+        TelemetryRecord r = record("CH-1", T0, "{\"power\":10}");
+        storage.telemetry().commit(List.of(r), List.of());
+        Instant at = T0.plusSeconds(99);
+
+        TelemetryRecord corrected = storage.telemetry().update("CH-1", T0, old -> "{\"power\":11}", at).orElseThrow();
+
+        assertThat(corrected.dataJson()).isEqualTo("{\"power\":11}");
+        assertThat(corrected.updatedAt()).isEqualTo(at);
+        assertThat(storage.telemetry().latest("CH-1")).contains(corrected);
+        assertThat(storage.telemetry().update("CH-1", T0.plusNanos(1), old -> "{}", at)).isEmpty();
+        assertThat(storage.telemetry().update("CH-none", T0, old -> "{}", at)).isEmpty();
+    }
+
+    @Test
+    void deletingTheNewestRecords_movesLatestBack_andDeletingAllLeavesNone() {
+        storage.telemetry().commit(List.of(record("CH-1", T0, "{\"n\":1}"), record("CH-1", T0.plusSeconds(86_400), "{\"n\":2}"),
+                record("CH-1", T0.plusSeconds(2 * 86_400), "{\"n\":3}")), List.of());
+
+        assertThat(storage.telemetry().delete("CH-1", T0.plusSeconds(1), T0.plusSeconds(3 * 86_400))).isEqualTo(2);
+        assertThat(storage.telemetry().latest("CH-1")).get().extracting(TelemetryRecord::dataJson).isEqualTo("{\"n\":1}");
+        assertThat(storage.telemetry().lastReceived()).containsEntry("CH-1", T0);
+        assertThat(storage.telemetry().delete("CH-1", T0, T0.plusNanos(1))).isEqualTo(1);
+        assertThat(storage.telemetry().latest("CH-1")).isEmpty();
+        assertThat(storage.telemetry().delete("CH-1", T0.minusSeconds(86_400), T0.plusSeconds(86_400))).isZero();
+
+        storage.telemetry().commit(List.of(record("CH-1", T0.minusSeconds(5), "{\"n\":0}")), List.of());
+        assertThat(storage.telemetry().latest("CH-1")).get().extracting(TelemetryRecord::dataJson).isEqualTo("{\"n\":0}");
     }
 
     @Test
