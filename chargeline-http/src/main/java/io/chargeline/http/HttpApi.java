@@ -11,6 +11,7 @@ import io.chargeline.core.job.JobService;
 import io.chargeline.core.telemetry.ChangeFeed;
 import io.chargeline.core.telemetry.QueryMetrics;
 import io.chargeline.core.telemetry.TelemetryAggregates;
+import io.chargeline.core.telemetry.TelemetryCorrections;
 import io.chargeline.core.telemetry.TelemetryStore;
 import io.chargeline.core.webhook.WebhookRegistry;
 import io.javalin.Javalin;
@@ -87,6 +88,7 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
         TelemetryExport export = new TelemetryExport(s.store(), s.clock());
+        CorrectionRoutes corrections = new CorrectionRoutes(new TelemetryCorrections(s.store(), s.clock()), s.clock());
         AggregateRoutes aggregates = new AggregateRoutes(new TelemetryAggregates(s.store()), s.clock(), s.metrics());
         LiveTelemetry live = new LiveTelemetry(s.changes(), s.store(), s.clock(), LiveTelemetry.DEFAULT_QUEUE);
         DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
@@ -114,6 +116,10 @@ public final class HttpApi implements AutoCloseable {
                     .get("/telemetry/{chargerId}", telemetry::latest)
                     .get("/api/v1/chargers/{chargerId}/telemetry", telemetry::history)
                     .get("/api/v1/chargers/{chargerId}/telemetry/count", telemetry::count)
+                    .delete("/api/v1/chargers/{chargerId}/telemetry", corrections::deleteRange)
+                    .put("/api/v1/chargers/{chargerId}/telemetry/{timestamp}", corrections::replace)
+                    .patch("/api/v1/chargers/{chargerId}/telemetry/{timestamp}", corrections::patch)
+                    .delete("/api/v1/chargers/{chargerId}/telemetry/{timestamp}", corrections::deleteOne)
                     .get("/api/v1/telemetry/latest", telemetry::fleetLatest)
                     .get("/api/v1/chargers/{chargerId}/telemetry/aggregate", aggregates::charger)
                     .get("/api/v1/telemetry/aggregate", aggregates::fleet)

@@ -58,6 +58,11 @@ final class Routes {
         return this;
     }
 
+    Routes patch(String path, Handler handler) {
+        routes.patch(path, handler);
+        return this;
+    }
+
     Routes delete(String path, Handler handler) {
         routes.delete(path, handler);
         return this;
