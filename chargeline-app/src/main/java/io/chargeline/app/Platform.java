@@ -8,6 +8,7 @@ import io.chargeline.core.alarm.ClearReason;
 import io.chargeline.core.alarm.RuleEvaluator;
 import io.chargeline.core.alarm.SilenceDetector;
 import io.chargeline.core.artifact.ArtifactService;
+import io.chargeline.core.audit.Audit;
 import io.chargeline.core.command.CommandService;
 import io.chargeline.core.device.DeviceService;
 import io.chargeline.core.job.ExecutionStatus;
@@ -203,7 +204,7 @@ public final class Platform implements AutoCloseable {
                 new HttpApi.Services(storage.telemetry(), devices, operators, new ApiKeys(adminKey.key()), health,
                         metrics::scrape, metrics, clock, alarms, silence,
                         new ChargerDirectory(devices, presence, silence, alarms), webhooks, rules, commands, jobs, artifacts,
-                        deviceApi::artifactUrl, changes));
+                        deviceApi::artifactUrl, changes, new Audit(storage.audit(), clock)));
         shutdownOrder.push(http);
     }
 

@@ -28,7 +28,7 @@ class TelemetryCorrectionsIT {
     @BeforeAll
     static void start() {
         server = new TestPlatform(dataDir);
-        for (String id : new String[] {"CH-c1", "CH-c2", "CH-c3"}) {
+        for (String id : new String[] {"CH-c1", "CH-c2", "CH-c3", "CH-c4"}) {
             Mqtt5BlockingClient client = server.provision(id).mqtt5(server.mqttPort());
             client.connect();
             for (int i = 0; i < 6; i++) { // 10 minutes apart: every record in a minute and an hour of its own or so
@@ -99,6 +99,30 @@ class TelemetryCorrectionsIT {
         assertThat(powerSum("CH-c3")).isEqualTo(1 + 5);
         assertThat(TestPlatform.json(server.get("/api/v1/chargers/CH-c3/telemetry/count?from=" + t0.minusSeconds(1)
                 + "&to=" + t0.plusSeconds(86_400))).get("count").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void everyChange_isInTheAuditLog_withWhoFromWhereAndWhat_newestFirst() {
+        server.put(record("CH-c4", t0.plusSeconds(1200)), "{\"power\":0}");
+        server.delete(record("CH-c4", t0.plusSeconds(1800)));
+        server.delete("/api/v1/chargers/CH-c4/telemetry?from=" + t0.plusSeconds(2400) + "&to=" + t0.plusSeconds(2401));
+
+        JsonNode audit = TestPlatform.json(server.get("/api/v1/audit?limit=3"));
+
+        JsonNode items = audit.get("items");
+        assertThat(items).hasSize(3);
+        assertThat(items.findValuesAsText("action"))
+                .containsExactly("telemetry.delete", "telemetry.delete", "telemetry.replace");
+        assertThat(items.get(0).get("detail").toString()).isEqualTo("{\"from\":\"" + t0.plusSeconds(2400).toString()
+                .replace("Z", ".000Z") + "\",\"to\":\"" + t0.plusSeconds(2401).toString().replace("Z", ".000Z")
+                + "\",\"count\":1}");
+        assertThat(items.get(2).get("detail").get("timestamp").asText()).startsWith(t0.plusSeconds(1200).toString()
+                .substring(0, 19));
+        assertThat(items.get(1).get("actor").asText()).isEqualTo("admin");
+        assertThat(items.get(1).get("address").asText()).isEqualTo("127.0.0.1");
+        assertThat(items.get(1).get("chargerId").asText()).isEqualTo("CH-c4");
+        assertThat(items.get(1).get("at").isTextual()).isTrue();
+        assertProblem(server.get("/api/v1/audit?cursor=nonsense"), 400, "cursor");
     }
 
     @Test

@@ -21,19 +21,19 @@ final class CorrectionRoutes {
 
     /** PUT /api/v1/chargers/{chargerId}/telemetry/{timestamp}: the body is the record's new data. */
     void replace(Context ctx) {
-        TelemetryRecord r = corrections.replace(chargerId(ctx), timestamp(ctx), ctx.bodyAsBytes());
+        TelemetryRecord r = corrections.replace(AuditRoutes.actor(ctx), chargerId(ctx), timestamp(ctx), ctx.bodyAsBytes());
         ctx.contentType("application/json").result(Json.bytes(Json.telemetry(r)));
     }
 
     /** PATCH /api/v1/chargers/{chargerId}/telemetry/{timestamp}: the body is a JSON merge patch of its data. */
     void patch(Context ctx) {
-        TelemetryRecord r = corrections.patch(chargerId(ctx), timestamp(ctx), ctx.bodyAsBytes());
+        TelemetryRecord r = corrections.patch(AuditRoutes.actor(ctx), chargerId(ctx), timestamp(ctx), ctx.bodyAsBytes());
         ctx.contentType("application/json").result(Json.bytes(Json.telemetry(r)));
     }
 
     /** DELETE /api/v1/chargers/{chargerId}/telemetry/{timestamp}: 204, or 404 when there is no such record. */
     void deleteOne(Context ctx) {
-        corrections.delete(chargerId(ctx), timestamp(ctx));
+        corrections.delete(AuditRoutes.actor(ctx), chargerId(ctx), timestamp(ctx));
         ctx.status(204);
     }
 
@@ -44,7 +44,7 @@ final class CorrectionRoutes {
             throw new InvalidRequestException("from and to are both required to delete a range of records");
         }
         QueryParams.TimeRange range = QueryParams.timeRange(ctx, clock);
-        long deleted = corrections.delete(chargerId, range.from(), range.to());
+        long deleted = corrections.delete(AuditRoutes.actor(ctx), chargerId, range.from(), range.to());
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("chargerId", chargerId)
                 .put("from", Json.time(range.from()))

@@ -10,6 +10,7 @@ import io.chargeline.core.device.DeviceService;
 import io.chargeline.core.job.JobService;
 import io.chargeline.core.telemetry.ChangeFeed;
 import io.chargeline.core.telemetry.QueryMetrics;
+import io.chargeline.core.audit.Audit;
 import io.chargeline.core.telemetry.TelemetryAggregates;
 import io.chargeline.core.telemetry.TelemetryCorrections;
 import io.chargeline.core.telemetry.TelemetryStore;
@@ -62,7 +63,8 @@ public final class HttpApi implements AutoCloseable {
             JobService jobs,
             ArtifactService artifacts,
             Function<String, String> artifactUrl,
-            ChangeFeed changes) {
+            ChangeFeed changes,
+            Audit audit) {
         public Services {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(devices, "devices");
@@ -82,13 +84,16 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(artifacts, "artifacts");
             Objects.requireNonNull(artifactUrl, "artifactUrl");
             Objects.requireNonNull(changes, "changes");
+            Objects.requireNonNull(audit, "audit");
         }
     }
 
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
         TelemetryExport export = new TelemetryExport(s.store(), s.clock());
-        CorrectionRoutes corrections = new CorrectionRoutes(new TelemetryCorrections(s.store(), s.clock()), s.clock());
+        CorrectionRoutes corrections = new CorrectionRoutes(new TelemetryCorrections(s.store(), s.audit(), s.clock()),
+                s.clock());
+        AuditRoutes audit = new AuditRoutes(s.audit());
         AggregateRoutes aggregates = new AggregateRoutes(new TelemetryAggregates(s.store()), s.clock(), s.metrics());
         LiveTelemetry live = new LiveTelemetry(s.changes(), s.store(), s.clock(), LiveTelemetry.DEFAULT_QUEUE);
         DeviceRoutes devices = new DeviceRoutes(s.devices(), "/api/v1/devices", ListCursor.DEVICES);
@@ -136,6 +141,7 @@ public final class HttpApi implements AutoCloseable {
                     .get("/api/v1/operators/{id}", operators::get)
                     .delete("/api/v1/operators/{id}", operators::revoke)
                     .get("/api/v1/dead-letters", ops::deadLetters)
+                    .get("/api/v1/audit", audit::list)
                     .get("/api/v1/alarms", alarms::list)
                     .get("/api/v1/alarms/{alarmId}", alarms::get)
                     .post("/api/v1/alarms/{alarmId}/ack", alarms::acknowledge)
@@ -192,6 +198,7 @@ public final class HttpApi implements AutoCloseable {
         if (!keys.isValid(presented)) {
             throw new AuthenticationRequired("the API key is not valid");
         }
+        ctx.attribute(AuditRoutes.KEY_NAME, "admin"); // the one key there is; named keys come with scoped keys
     }
 
     public int port() {

@@ -27,6 +27,7 @@ final class ListCursor {
     static final ListCursor ALARM_RULES = new ListCursor("alarm-rules", TimeOrderedIds::isWellFormed);
     static final ListCursor WEBHOOKS = new ListCursor("webhooks", TimeOrderedIds::isWellFormed);
     static final ListCursor DELIVERIES = new ListCursor("deliveries", TimeOrderedIds::isWellFormed);
+    static final ListCursor AUDIT = new ListCursor("audit", TimeOrderedIds::isWellFormed);
     /** The newest-N lists (presence, dead letters) issue no cursor, so none is one this server issued. */
     static final ListCursor NOT_PAGED = new ListCursor("", key -> false);
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeline.core.InvalidRequestException;
 import io.chargeline.core.NotFoundException;
+import io.chargeline.core.audit.Actor;
+import io.chargeline.core.audit.Audit;
 import io.chargeline.core.device.ChargerIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,10 +32,12 @@ public final class TelemetryCorrections {
             .build();
 
     private final TelemetryStore store;
+    private final Audit audit;
     private final Clock clock;
 
-    public TelemetryCorrections(TelemetryStore store, Clock clock) {
+    public TelemetryCorrections(TelemetryStore store, Audit audit, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -48,35 +52,48 @@ public final class TelemetryCorrections {
     }
 
     /** Replaces the record's {@code data} with {@code body}, a JSON object. */
-    public TelemetryRecord replace(String chargerId, Instant timestamp, byte[] body) {
+    public TelemetryRecord replace(Actor who, String chargerId, Instant timestamp, byte[] body) {
         ObjectNode data = checked(parse(body, "the body must be the record's new data: one JSON object"));
         String json = data.toString();
-        return store.update(ChargerIds.require(chargerId), timestamp, old -> json, clock.instant())
+        TelemetryRecord r = store.update(ChargerIds.require(chargerId), timestamp, old -> json, clock.instant())
                 .orElseThrow(() -> notFound(chargerId, timestamp));
+        audit.record(who, "telemetry.replace", chargerId, at(timestamp).toString());
+        return r;
     }
 
     /** Merges {@code body}, a JSON merge patch, into the record's {@code data}: null members remove keys. */
-    public TelemetryRecord patch(String chargerId, Instant timestamp, byte[] body) {
+    public TelemetryRecord patch(Actor who, String chargerId, Instant timestamp, byte[] body) {
         JsonNode patch = parse(body, "the body must be a JSON merge patch (RFC 7396) of the record's data: a JSON object");
-        return store.update(ChargerIds.require(chargerId), timestamp, old -> {
+        TelemetryRecord r = store.update(ChargerIds.require(chargerId), timestamp, old -> {
             ObjectNode data = old == null ? JSON.createObjectNode() : (ObjectNode) StoredData.parse(old);
             return checked(merge(data, patch)).toString();
         }, clock.instant()).orElseThrow(() -> notFound(chargerId, timestamp));
+        audit.record(who, "telemetry.patch", chargerId, at(timestamp).toString());
+        return r;
     }
 
     /** Deletes one record. */
-    public void delete(String chargerId, Instant timestamp) {
+    public void delete(Actor who, String chargerId, Instant timestamp) {
         if (store.delete(ChargerIds.require(chargerId), timestamp, timestamp.plusNanos(1)) == 0) {
             throw notFound(chargerId, timestamp);
         }
+        audit.record(who, "telemetry.delete", chargerId, at(timestamp).put("count", 1).toString());
     }
 
     /** Deletes the charger's records with {@code from <= timestamp < to}; returns how many. */
-    public long delete(String chargerId, Instant from, Instant to) {
+    public long delete(Actor who, String chargerId, Instant from, Instant to) {
         if (!from.isBefore(to)) {
             throw new InvalidRequestException("from must be before to");
         }
-        return store.delete(ChargerIds.require(chargerId), from, to);
+        long deleted = store.delete(ChargerIds.require(chargerId), from, to);
+        audit.record(who, "telemetry.delete", chargerId, JSON.createObjectNode()
+                .put("from", JsonTimestamps.format(from)).put("to", JsonTimestamps.format(to)).put("count", deleted)
+                .toString());
+        return deleted;
+    }
+
+    private static ObjectNode at(Instant timestamp) {
+        return JSON.createObjectNode().put("timestamp", JsonTimestamps.formatRecordTimestamp(timestamp));
     }
 
     private static JsonNode parse(byte[] body, String expected) {

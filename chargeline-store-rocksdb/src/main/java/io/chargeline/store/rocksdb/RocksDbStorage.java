@@ -3,6 +3,7 @@ package io.chargeline.store.rocksdb;
 import io.chargeline.core.StorageException;
 import io.chargeline.core.alarm.AlarmStore;
 import io.chargeline.core.artifact.ArtifactStore;
+import io.chargeline.core.audit.AuditLog;
 import io.chargeline.core.command.CommandStore;
 import io.chargeline.core.device.DeviceRegistry;
 import io.chargeline.core.job.JobStore;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one RocksDB database holding telemetry, dead letters, devices, alarms, webhooks,
- * operators, commands, jobs and artifact metadata. Owns every native handle and closes them in order.
+ * operators, commands, jobs, artifact metadata and the audit log. Owns every native handle and closes them in order.
  */
 public final class RocksDbStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbStorage.class);
@@ -54,7 +55,8 @@ public final class RocksDbStorage implements AutoCloseable {
     private static final byte[] ARTIFACTS = "artifacts".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ALARM_EVENTS = "alarm-events".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ALARM_FEEDS = "alarm-feeds".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIXED_FAMILIES = 18;
+    private static final byte[] AUDIT = "audit".getBytes(StandardCharsets.US_ASCII);
+    private static final int FIXED_FAMILIES = 19;
 
     static {
         RocksDB.loadLibrary();
@@ -73,6 +75,7 @@ public final class RocksDbStorage implements AutoCloseable {
     private final RocksDbCommandStore commands;
     private final RocksDbJobStore jobs;
     private final RocksDbArtifactStore artifacts;
+    private final RocksDbAuditLog audit;
 
     private RocksDbStorage(Path dir, Duration retention, int maxDeadLetters) throws RocksDBException {
         LRUCache cache = own(new LRUCache(128L * 1024 * 1024));
@@ -109,6 +112,7 @@ public final class RocksDbStorage implements AutoCloseable {
         descriptors.add(new ColumnFamilyDescriptor(ARTIFACTS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(ALARM_EVENTS, cfOptions));
         descriptors.add(new ColumnFamilyDescriptor(ALARM_FEEDS, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(AUDIT, cfOptions));
         for (byte[] name : existingColumnFamilies(dir)) {
             if (TimeBuckets.isBucketName(name)) {
                 descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
@@ -136,6 +140,7 @@ public final class RocksDbStorage implements AutoCloseable {
         this.commands = new RocksDbCommandStore(db, handles.get(11), handles.get(12), syncWrites);
         this.jobs = new RocksDbJobStore(db, handles.get(13), handles.get(14), syncWrites);
         this.artifacts = new RocksDbArtifactStore(db, handles.get(15), syncWrites);
+        this.audit = new RocksDbAuditLog(db, handles.get(18), syncWrites);
     }
 
     /**
@@ -191,6 +196,10 @@ public final class RocksDbStorage implements AutoCloseable {
 
     public ArtifactStore artifacts() {
         return artifacts;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     public PresenceLog presence() {
