@@ -19,6 +19,7 @@ import io.chargeline.core.telemetry.CommitHealth;
 import io.chargeline.core.telemetry.ChangeFeed;
 import io.chargeline.core.telemetry.IngestPipeline;
 import io.chargeline.core.telemetry.PipelineSettings;
+import io.chargeline.core.telemetry.TelemetryChange;
 import io.chargeline.core.telemetry.TelemetryRecord;
 import io.chargeline.core.telemetry.TelemetryValidator;
 import io.chargeline.core.webhook.HostResolver;
@@ -154,6 +155,9 @@ public final class Platform implements AutoCloseable {
         TelemetryValidator validator = new TelemetryValidator(clock, config.retention());
         ChangeFeed changes = new ChangeFeed();
         changes.subscribe(change -> {
+            if (change.kind() != TelemetryChange.Kind.STORED) {
+                return; // an operator's correction or deletion is no sign of life, nor a value to raise alarms on
+            }
             TelemetryRecord record = change.record();
             if (devices.isRevoked(record.chargerId())) {
                 return; // committed after its revocation (it was in flight): not a sign of life

@@ -91,7 +91,7 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(HttpSettings settings, Services s) {
         TelemetryRoutes telemetry = new TelemetryRoutes(s.store(), s.clock(), s.metrics());
         TelemetryExport export = new TelemetryExport(s.store(), s.clock());
-        CorrectionRoutes corrections = new CorrectionRoutes(new TelemetryCorrections(s.store(), s.audit(), s.clock()),
+        CorrectionRoutes corrections = new CorrectionRoutes(new TelemetryCorrections(s.store(), s.audit(), s.changes(), s.clock()),
                 s.clock());
         AuditRoutes audit = new AuditRoutes(s.audit());
         AggregateRoutes aggregates = new AggregateRoutes(new TelemetryAggregates(s.store()), s.clock(), s.metrics());

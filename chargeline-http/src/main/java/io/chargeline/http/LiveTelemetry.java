@@ -128,16 +128,16 @@ final class LiveTelemetry implements AutoCloseable {
     private void pump(Stream stream) throws IOException {
         long idleNanos = 0;
         while (!closing) {
-            TelemetryRecord r;
+            TelemetryChange change;
             try {
-                r = stream.queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                change = stream.queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (r != null) {
+            if (change != null) {
                 idleNanos = 0;
-                stream.live(r);
+                stream.live(change);
                 if (stream.queue.isEmpty()) {
                     stream.flush();
                 }
@@ -167,7 +167,7 @@ final class LiveTelemetry implements AutoCloseable {
     /** One client's stream: its filter, its queue, what it sent. */
     private static final class Stream {
         final Set<String> chargerIds;
-        final BlockingQueue<TelemetryRecord> queue;
+        final BlockingQueue<TelemetryChange> queue;
         final AtomicBoolean dropped = new AtomicBoolean();
         /** Per charger, the newest timestamp a replay sent: live copies of those records are not sent again. */
         final Map<String, Instant> replayedUpTo = new HashMap<>();
@@ -179,13 +179,12 @@ final class LiveTelemetry implements AutoCloseable {
             this.queue = new ArrayBlockingQueue<>(capacity);
         }
 
-        /** On the ingest writer thread: never blocks. A full queue drops the stream. */
+        /** On the ingest writer thread (or a correcting request's): never blocks. A full queue drops the stream. */
         void offer(TelemetryChange change) {
-            TelemetryRecord r = change.record();
-            if (dropped.get() || (chargerIds != null && !chargerIds.contains(r.chargerId()))) {
+            if (dropped.get() || (chargerIds != null && !chargerIds.contains(change.chargerId()))) {
                 return;
             }
-            if (!queue.offer(r)) {
+            if (!queue.offer(change)) {
                 dropped.set(true);
                 queue.clear();
             }
@@ -196,10 +195,28 @@ final class LiveTelemetry implements AutoCloseable {
             send(r);
         }
 
-        void live(TelemetryRecord r) throws IOException {
-            Instant replayed = replayedUpTo.get(r.chargerId());
-            if (replayed == null || r.timestamp().isAfter(replayed)) {
-                send(r);
+        void live(TelemetryChange change) throws IOException {
+            switch (change.kind()) {
+                case STORED -> {
+                    TelemetryRecord r = change.record();
+                    Instant replayed = replayedUpTo.get(r.chargerId());
+                    if (replayed == null || r.timestamp().isAfter(replayed)) {
+                        send(r);
+                    }
+                }
+                case UPDATED -> { // no id: resuming goes by new records, and a correction is not one
+                    write("event: updated\ndata: ");
+                    out.write(Json.bytes(Json.telemetry(change.record())));
+                    write("\n\n");
+                }
+                case DELETED -> {
+                    TelemetryChange.Deletion d = change.deletion();
+                    write("event: deleted\ndata: ");
+                    out.write(Json.bytes(Json.MAPPER.createObjectNode().put("chargerId", d.chargerId())
+                            .put("from", JsonTimestamps.formatRecordTimestamp(d.from()))
+                            .put("to", JsonTimestamps.formatRecordTimestamp(d.to())).put("count", d.count())));
+                    write("\n\n");
+                }
             }
         }
 

@@ -77,6 +77,23 @@ class LiveTelemetryTest {
     }
 
     @Test
+    void corrections_andDeletions_ofTheStreamsCharger_arriveAsTheirOwnEvents() throws Exception {
+        start(LiveTelemetry.DEFAULT_QUEUE);
+        Events events = open("/charger/CH-1", null);
+        awaitSubscribed(1);
+
+        feed.changed(TelemetryChange.updated(record("CH-1", T0).corrected("{\"n\":9}", T0.plusSeconds(60))));
+        feed.changed(TelemetryChange.deleted(new TelemetryChange.Deletion("CH-2", T0, T0.plusSeconds(1), 1)));
+        feed.changed(TelemetryChange.deleted(new TelemetryChange.Deletion("CH-1", T0, T0.plusSeconds(3600), 42)));
+
+        assertThat(events.next()).isEqualTo("event: updated|data: {\"chargerId\":\"CH-1\",\"timestamp\":"
+                + "\"2026-12-01T10:00:00.000Z\",\"data\":{\"n\":9},\"metadata\":{\"receivedAt\":\"2026-12-01T10:00:00.000Z\","
+                + "\"processedAt\":\"2026-12-01T10:00:00.000Z\",\"updatedAt\":\"2026-12-01T10:01:00.000Z\"}}");
+        assertThat(events.next()).isEqualTo("event: deleted|data: {\"chargerId\":\"CH-1\",\"from\":"
+                + "\"2026-12-01T10:00:00.000Z\",\"to\":\"2026-12-01T11:00:00.000Z\",\"count\":42}");
+    }
+
+    @Test
     void lastEventId_replaysLaterRecordsFromTheStore_thenGoesLive_withoutRepeats() throws Exception {
         start(LiveTelemetry.DEFAULT_QUEUE);
         stored.add(record("CH-1", T0.plusSeconds(1)));

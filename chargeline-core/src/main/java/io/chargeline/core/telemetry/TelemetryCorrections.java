@@ -33,11 +33,14 @@ public final class TelemetryCorrections {
 
     private final TelemetryStore store;
     private final Audit audit;
+    private final TelemetryChanges changes;
     private final Clock clock;
 
-    public TelemetryCorrections(TelemetryStore store, Audit audit, Clock clock) {
+    /** @param changes told of each change once it is stored (the live streams follow it) */
+    public TelemetryCorrections(TelemetryStore store, Audit audit, TelemetryChanges changes, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.changes = Objects.requireNonNull(changes, "changes");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -58,6 +61,7 @@ public final class TelemetryCorrections {
         TelemetryRecord r = store.update(ChargerIds.require(chargerId), timestamp, old -> json, clock.instant())
                 .orElseThrow(() -> notFound(chargerId, timestamp));
         audit.record(who, "telemetry.replace", chargerId, at(timestamp).toString());
+        changes.changed(TelemetryChange.updated(r));
         return r;
     }
 
@@ -69,6 +73,7 @@ public final class TelemetryCorrections {
             return checked(merge(data, patch)).toString();
         }, clock.instant()).orElseThrow(() -> notFound(chargerId, timestamp));
         audit.record(who, "telemetry.patch", chargerId, at(timestamp).toString());
+        changes.changed(TelemetryChange.updated(r));
         return r;
     }
 
@@ -78,6 +83,8 @@ public final class TelemetryCorrections {
             throw notFound(chargerId, timestamp);
         }
         audit.record(who, "telemetry.delete", chargerId, at(timestamp).put("count", 1).toString());
+        changes.changed(TelemetryChange.deleted(
+                new TelemetryChange.Deletion(chargerId, timestamp, timestamp.plusNanos(1), 1)));
     }
 
     /** Deletes the charger's records with {@code from <= timestamp < to}; returns how many. */
@@ -89,6 +96,9 @@ public final class TelemetryCorrections {
         audit.record(who, "telemetry.delete", chargerId, JSON.createObjectNode()
                 .put("from", JsonTimestamps.format(from)).put("to", JsonTimestamps.format(to)).put("count", deleted)
                 .toString());
+        if (deleted > 0) {
+            changes.changed(TelemetryChange.deleted(new TelemetryChange.Deletion(chargerId, from, to, deleted)));
+        }
         return deleted;
     }
 
